@@ -10,18 +10,11 @@ import { z } from 'zod';
 /** YAML reads `cpu: 1` and `kubernetesVersion: 1.35` as numbers; both mean the string. */
 const numberAsString = (schema: z.ZodString) => z.preprocess((v) => (typeof v === 'number' ? String(v) : v), schema);
 
-const quantity = (what: string) =>
-  numberAsString(
-    z.string().regex(/^[0-9]+(\.[0-9]+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, {
-      message: `must be a Kubernetes quantity for ${what}, e.g. "500m", "1", "512Mi" or "2Gi"`,
-    }),
-  );
-
 const resources = z.strictObject({
   /** CPU request. No CPU limit is set: throttling a database under load hurts more than it saves. */
-  cpu: quantity('CPU'),
+  cpu: numberAsString(z.string().regex(/^([0-9]+m|[0-9]+(\.[0-9]{1,3})?)$/, { message: 'must be CPU cores such as "500m", "1" or "1.5"' })),
   /** Memory request and limit (equal, so the pod is never OOM-killed for using what it asked for). */
-  memory: quantity('memory'),
+  memory: z.string().regex(/^[0-9]+(Mi|Gi)$/, { message: 'must be whole MiB or GiB such as "512Mi" or "4Gi"' }),
 });
 
 const nodeGroups = z.strictObject({
@@ -76,7 +69,7 @@ export const configSchema = z.strictObject({
       /** Number of vmstorage shards, each its own pod, volume and directory. */
       shards: z.number().int().min(1),
       /** Size of each shard's volume. */
-      storageSize: quantity('storage'),
+      storageSize: z.string().regex(/^[0-9]+(Gi|Ti)$/, { message: 'must be whole GiB or TiB, e.g. "100Gi" or "1Ti"' }),
       resources,
     }),
     vminsert: component,

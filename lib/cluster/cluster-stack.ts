@@ -1,0 +1,202 @@
+import { KubectlV35Layer } from '@aws-cdk/lambda-layer-kubectl-v35';
+import { CfnCondition, CfnOutput, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { NetworkStack } from '../network/network-stack';
+import { PlatformStack, PlatformStackProps } from '../platform-stack';
+import { acknowledgeManagedPolicies, acknowledgeRule } from '../policy-checks';
+import { ZONE_KEY, zoneAndHostSpread } from '../workloads/scheduling';
+import { addonPodIdentity, podIdentityRole } from './pod-identity';
+
+export interface ClusterStackProps extends PlatformStackProps {
+  /** The network the cluster runs in. */
+  readonly network: NetworkStack;
+}
+
+/**
+ * The EKS cluster (aws-eks-v2: native `AWS::EKS::Cluster`, access entries, no aws-auth), its
+ * managed add-ons and one managed node group per AZ.
+ */
+export class ClusterStack extends PlatformStack {
+  readonly cluster: eks.Cluster;
+  /** The per-AZ node groups, keyed by AZ. */
+  readonly nodeGroups: Record<string, eks.Nodegroup> = {};
+
+  constructor(scope: Construct, id: string, props: ClusterStackProps) {
+    super(scope, id, props);
+    const { config } = this;
+    const { vpc } = props.network;
+
+    const secretsKey = new kms.Key(this, 'SecretsKey', {
+      description: `Envelope encryption of ${config.clusterName}'s Kubernetes secrets`,
+      enableKeyRotation: true,
+    });
+
+    this.cluster = new eks.Cluster(this, 'Cluster', {
+      clusterName: config.clusterName,
+      version: eks.KubernetesVersion.of(config.kubernetesVersion),
+      vpc,
+      vpcSubnets: [{ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
+      // aws-eks-v2 defaults to EKS Auto Mode; capacity here is the per-AZ node groups below.
+      defaultCapacityType: eks.DefaultCapacityType.NODEGROUP,
+      defaultCapacity: 0,
+      secretsEncryptionKey: secretsKey,
+      clusterLogging: [
+        eks.ClusterLoggingTypes.API,
+        eks.ClusterLoggingTypes.AUDIT,
+        eks.ClusterLoggingTypes.AUTHENTICATOR,
+        eks.ClusterLoggingTypes.CONTROLLER_MANAGER,
+        eks.ClusterLoggingTypes.SCHEDULER,
+      ],
+      kubectlProviderOptions: { kubectlLayer: new KubectlV35Layer(this, 'KubectlLayer') },
+    });
+    // Zonal shift (and autoshift) lets ARC move traffic and new pods away from an impaired AZ;
+    // the L2 has no prop for it.
+    (this.cluster.node.defaultChild as eks.CfnCluster).zonalShiftConfig = { enabled: true };
+
+    if (config.adminRoleArn) {
+      this.cluster.grantAccess('Admin', config.adminRoleArn, [
+        eks.AccessPolicy.fromAccessPolicyName('AmazonEKSClusterAdminPolicy', { accessScopeType: eks.AccessScopeType.CLUSTER }),
+      ]);
+    }
+
+    this.addManagedAddons();
+    this.addNodeGroups(props.network);
+    this.acknowledgePolicyFindings();
+
+    new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
+    new CfnOutput(this, 'UpdateKubeconfig', {
+      value: `aws eks update-kubeconfig --region ${config.region} --name ${config.clusterName}`,
+    });
+  }
+
+  /**
+   * What cdk-nag reports and is right as it is, each with its reason. Findings on our own
+   * resources are named by resource; the kubectl provider's are aws-eks-v2's to own.
+   */
+  private acknowledgePolicyFindings(): void {
+    acknowledgeManagedPolicies(this.cluster.role, ['AmazonEKSClusterPolicy'], 'The cluster role policy EKS documents; AWS keeps it current with new EKS features.');
+    acknowledgeManagedPolicies(
+      this.node.findChild('NodeRole'),
+      ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy'],
+      'The node role policies EKS documents for managed node groups; AWS updates them with the kubelet and the VPC CNI.',
+    );
+    acknowledgeManagedPolicies(
+      this.node.findChild('EfsCsiDriverRole'),
+      ['service-role/AmazonEFSCSIDriverPolicy'],
+      'The policy the EFS CSI driver documents; it only manages access points the driver tagged.',
+    );
+    const kubectlProvider = this.cluster.node.findChild('KubectlProvider');
+    const kubectlReason = 'Created by aws-eks-v2 for the kubectl handler, which runs in the VPC and pulls from ECR; it moves with aws-cdk-lib.';
+    acknowledgeManagedPolicies(
+      kubectlProvider,
+      ['service-role/AWSLambdaBasicExecutionRole', 'service-role/AWSLambdaVPCAccessExecutionRole', 'AmazonEC2ContainerRegistryReadOnly'],
+      kubectlReason,
+    );
+    const ecrPublic = (kubectlProvider.node.findChild('Handler').node.findChild('HasEcrPublic') as CfnCondition).logicalId;
+    acknowledgeRule(
+      kubectlProvider,
+      `AwsSolutions-IAM4[Policy::{"Fn::If":["${Stack.of(this).resolve(ecrPublic)}",{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"]]},{"Ref":"AWS::NoValue"}]}]`,
+      kubectlReason,
+    );
+    const handler = kubectlProvider.node.findChild('Handler') as lambda.Function;
+    acknowledgeRule(
+      kubectlProvider,
+      `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(handler.node.defaultChild as CfnResource)}.Arn>:*]`,
+      'The provider framework may invoke every version of the kubectl handler, as every aws-cdk custom resource provider does.',
+    );
+    acknowledgeRule(kubectlProvider, 'AwsSolutions-L1', 'aws-eks-v2 chooses the kubectl handler runtime to match the kubectl layer; it moves with aws-cdk-lib.');
+    Validations.of(this.cluster).acknowledge({
+      id: 'CloudFormation-Validate::W9009',
+      reason: 'aws-eks-v2 renders EncryptionConfig.Resources ["secrets"], which EKS still requires to encrypt secrets with the KMS key.',
+    });
+  }
+
+  /**
+   * EKS managed add-ons: maintained by AWS, versioned with the cluster, and applied without
+   * the kubectl handler. Each takes the default version EKS picks for the cluster's Kubernetes
+   * version; pin `addonVersion` here to hold one back.
+   */
+  private addManagedAddons(): void {
+    const { config, cluster } = this;
+    const azCount = config.availabilityZones.length;
+    new eks.Addon(this, 'VpcCni', { cluster, addonName: 'vpc-cni' });
+    new eks.Addon(this, 'KubeProxy', { cluster, addonName: 'kube-proxy' });
+    new eks.Addon(this, 'CoreDns', {
+      cluster,
+      addonName: 'coredns',
+      configurationValues: {
+        // One per AZ at least, spread by zone and host: name resolution survives any one AZ.
+        replicaCount: Math.max(azCount, 2),
+        topologySpreadConstraints: zoneAndHostSpread({ 'k8s-app': 'kube-dns' }, Math.max(azCount, 2)),
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        tolerations: [
+          { key: 'CriticalAddonsOnly', operator: 'Exists' },
+          { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+          { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+        ],
+      },
+    });
+    // Created through the cluster so aws-eks-v2 reuses it for any Pod Identity it sets up itself.
+    const podIdentityAgent = cluster.eksPodIdentityAgent!;
+
+    const efsCsiRole = podIdentityRole(this, 'EfsCsiDriverRole', [
+      iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonEFSCSIDriverPolicy'),
+    ]);
+    const efsCsi = new eks.Addon(this, 'EfsCsiDriver', { cluster, addonName: 'aws-efs-csi-driver' });
+    addonPodIdentity(efsCsi, 'efs-csi-controller-sa', efsCsiRole);
+    efsCsi.node.addDependency(podIdentityAgent);
+  }
+
+  /**
+   * One managed node group per AZ, each in exactly one private subnet and identical but for
+   * the AZ: an autoscaler can then add a node in the very AZ a Pending pod needs, which a
+   * group spanning AZs cannot promise.
+   */
+  private addNodeGroups(network: NetworkStack): void {
+    const { config, cluster } = this;
+    const ng = config.capacity.nodeGroups;
+    const nodeRole = new iam.Role(this, 'NodeRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSWorkerNodePolicy'),
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy'),
+      ],
+    });
+    // IMDSv2 only, with a hop limit that pods cannot reach through; an encrypted gp3 root volume.
+    const launchTemplate = new ec2.LaunchTemplate(this, 'NodeLaunchTemplate', {
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(ng.diskSizeGiB, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
+        },
+      ],
+    });
+
+    for (const az of config.availabilityZones) {
+      this.nodeGroups[az] = cluster.addNodegroupCapacity(az, {
+        nodegroupName: `${config.clusterName}-${az}`,
+        subnets: { subnets: [network.privateSubnetIn(az)] },
+        amiType: eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
+        instanceTypes: ng.instanceTypes.map((t) => new ec2.InstanceType(t)),
+        minSize: ng.minSizePerAz,
+        desiredSize: ng.desiredSizePerAz,
+        maxSize: ng.maxSizePerAz,
+        nodeRole,
+        launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
+        labels: { [ZONE_KEY]: az },
+        // Replace nodes that stop reporting Ready; in a lost AZ this is also what finally
+        // removes the dead Node objects.
+        enableNodeAutoRepair: true,
+        maxUnavailable: 1,
+      });
+    }
+  }
+}

@@ -1,0 +1,304 @@
+import { Chart, ChartProps, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { PlatformConfig } from '../../config/schema';
+import { HARDENED_CONTAINER, applyPlatformPodPolicy, preferZone } from '../scheduling';
+
+/** The StorageClass the vmstorage volumes are provisioned from (see lib/storage). */
+export const VMSTORAGE_STORAGE_CLASS = 'efs-vmstorage';
+
+export const PORTS = {
+  vminsert: 8480,
+  vmselect: 8481,
+  vmstorage: 8482,
+  vmstorageInsert: 8400,
+  vmstorageSelect: 8401,
+} as const;
+
+/**
+ * Seconds vmstorage spends closing vminsert connections gradually on SIGTERM, so vminsert
+ * re-routes without a spike. It must end well inside the pod's grace period, which also
+ * has to cover flushing in-memory parts to EFS.
+ */
+const VMINSERT_CONNS_SHUTDOWN = Duration.seconds(10);
+const GRACE = {
+  vmstorage: Duration.seconds(60),
+  vminsert: Duration.seconds(30),
+  vmselect: Duration.seconds(60),
+};
+
+export interface VictoriaMetricsChartProps extends ChartProps {
+  /** The platform configuration; the chart reads `availabilityZones` and `victoriametrics`. */
+  readonly config: PlatformConfig;
+}
+
+/**
+ * A VictoriaMetrics cluster spread across the configured AZs.
+ *
+ * vmstorage is one single-replica Deployment per shard, each with its own EFS-backed
+ * PersistentVolumeClaim (its own access point, so its own directory) and its own headless
+ * Service. A StatefulSet would keep a lost AZ's shard down until someone deletes the dead node;
+ * a Deployment's pod is evicted after `tolerationSeconds` and recreated in a surviving AZ, where
+ * EFS mounts the same data. Two processes never share a directory: `Recreate` stops the old pod
+ * first on rollouts, and vmstorage's exclusive `flock` on its data directory (honoured by EFS
+ * over NFSv4) makes a replacement wait until a dead node's lease is gone.
+ */
+export class VictoriaMetricsChart extends Chart {
+  /** `host:port` of every shard, in shard order, for vminsert (8400) and vmselect (8401). */
+  readonly storageNodes: { insert: string[]; select: string[] };
+  private readonly config: PlatformConfig;
+
+  constructor(scope: Construct, id: string, props: VictoriaMetricsChartProps) {
+    super(scope, id, { ...props, namespace: props.config.victoriametrics.namespace });
+    this.config = props.config;
+    const { availabilityZones: zones, victoriametrics: vm } = props.config;
+    const ns = vm.namespace;
+
+    new kplus.Namespace(this, 'namespace', { metadata: { name: ns, namespace: undefined } });
+
+    const shardNames = shardNamesOf(vm.vmstorage.shards);
+    const fqdn = (name: string) => `${name}.${ns}.svc.cluster.local`;
+    this.storageNodes = {
+      insert: shardNames.map((s) => `${fqdn(s)}:${PORTS.vmstorageInsert}`),
+      select: shardNames.map((s) => `${fqdn(s)}:${PORTS.vmstorageSelect}`),
+    };
+
+    shardNames.forEach((shard, i) => {
+      const labels = componentLabels('vmstorage', vm.version, shard);
+      const claim = new kplus.PersistentVolumeClaim(this, `${shard}-data`, {
+        metadata: { name: shard, labels },
+        storageClassName: VMSTORAGE_STORAGE_CLASS,
+        // EFS is mountable from every AZ; exclusivity comes from vmstorage's flock, because
+        // ReadWriteOncePod would keep the replacement Pending behind the dead pod, exactly
+        // like a StatefulSet.
+        accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_MANY],
+        storage: Size.gibibytes(gibibytes(vm.vmstorage.storageSize)),
+      });
+      const deployment = this.component({
+        name: shard,
+        component: 'vmstorage',
+        labels,
+        // Spread is decided across all shards, not within one.
+        spreadSelector: { 'app.kubernetes.io/name': 'vmstorage' },
+        replicas: 1,
+        minDomains: vm.vmstorage.shards,
+        port: PORTS.vmstorage,
+        extraPorts: [
+          { name: 'vminsert', number: PORTS.vmstorageInsert },
+          { name: 'vmselect', number: PORTS.vmstorageSelect },
+        ],
+        args: [
+          '-storageDataPath=/storage',
+          `-retentionPeriod=${vm.retentionPeriod}`,
+          `-httpListenAddr=:${PORTS.vmstorage}`,
+          `-vminsertAddr=:${PORTS.vmstorageInsert}`,
+          `-vmselectAddr=:${PORTS.vmstorageSelect}`,
+          `-storage.vminsertConnsShutdownDuration=${VMINSERT_CONNS_SHUTDOWN.toSeconds()}s`,
+          '-loggerFormat=json',
+        ],
+        resources: vm.vmstorage.resources,
+        grace: GRACE.vmstorage,
+        // Opening a large index over NFS can take minutes: a startup probe keeps liveness
+        // from killing a shard that is still loading.
+        startupFailures: 60,
+        volumes: [{ path: '/storage', volume: kplus.Volume.fromPersistentVolumeClaim(this, `${shard}-volume`, claim) }],
+        version: vm.version,
+      });
+      // Home AZ i mod N keeps consecutive shards (vminsert's replica order) in different AZs.
+      preferZone(deployment, zones[i % zones.length]);
+      headlessService(this, shard, labels, [
+        { name: 'http', port: PORTS.vmstorage },
+        { name: 'vminsert', port: PORTS.vmstorageInsert },
+        { name: 'vmselect', port: PORTS.vmstorageSelect },
+      ]);
+    });
+
+    const replication = [`-replicationFactor=${vm.replicationFactor}`];
+    this.statelessComponent('vminsert', vm.vminsert, PORTS.vminsert, [
+      ...replication,
+      ...this.storageNodes.insert.map((n) => `-storageNode=${n}`),
+    ]);
+    this.statelessComponent('vmselect', vm.vmselect, PORTS.vmselect, [
+      ...replication,
+      // Replicated samples come back from several shards: drop the copies.
+      ...(vm.replicationFactor > 1 ? ['-dedup.minScrapeInterval=1ms'] : []),
+      '-cacheDataPath=/cache',
+      ...this.storageNodes.select.map((n) => `-storageNode=${n}`),
+    ]);
+
+    // One shard may be down at a time: a drain then moves shards one by one.
+    pdb(this, 'vmstorage', { 'app.kubernetes.io/name': 'vmstorage' }, { maxUnavailable: 1 });
+  }
+
+  private statelessComponent(
+    component: 'vminsert' | 'vmselect',
+    spec: PlatformConfig['victoriametrics']['vminsert'],
+    port: number,
+    args: string[],
+  ): void {
+    const version = this.version;
+    const labels = componentLabels(component, version);
+    this.component({
+      name: component,
+      component,
+      labels,
+      spreadSelector: { 'app.kubernetes.io/name': component },
+      replicas: spec.replicas,
+      minDomains: spec.replicas,
+      port,
+      args: [`-httpListenAddr=:${port}`, '-loggerFormat=json', ...args],
+      resources: spec.resources,
+      grace: GRACE[component],
+      volumes:
+        component === 'vmselect'
+          ? [
+              { path: '/cache', volume: kplus.Volume.fromEmptyDir(this, `${component}-cache`, 'cache') },
+              { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, `${component}-tmp`, 'tmp') },
+            ]
+          : [],
+      version,
+    });
+    clusterService(this, component, labels, port);
+    // Keep all but one replica serving through voluntary disruptions; a drain still proceeds.
+    pdb(this, component, { 'app.kubernetes.io/name': component }, { maxUnavailable: 1 });
+  }
+
+  private get version(): string {
+    return this.config.victoriametrics.version;
+  }
+
+  private component(c: ComponentSpec): kplus.Deployment {
+    const deployment = new kplus.Deployment(this, c.name, {
+      metadata: { name: c.name, labels: c.labels },
+      replicas: c.replicas,
+      select: false,
+      // A shard's volume must never have two writers; stateless components roll.
+      strategy:
+        c.component === 'vmstorage'
+          ? kplus.DeploymentStrategy.recreate()
+          : kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
+      automountServiceAccountToken: false,
+      terminationGracePeriod: c.grace,
+      // The EFS access point already writes as 65534; OnRootMismatch avoids a recursive chown of a large volume.
+      securityContext: { ensureNonRoot: true, user: 65534, group: 65534, fsGroup: 65534, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH },
+      podMetadata: { labels: c.labels },
+    });
+    deployment.select(kplus.LabelSelector.of({ labels: selectorOf(c.labels) }));
+    const http = { name: 'http', number: c.port };
+    deployment.addContainer({
+      name: c.component,
+      image: `victoriametrics/${c.component}:${c.version}`,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: c.args,
+      ports: [http, ...(c.extraPorts ?? [])],
+      securityContext: HARDENED_CONTAINER,
+      readiness: kplus.Probe.fromHttpGet('/health', { port: c.port, periodSeconds: Duration.seconds(5), failureThreshold: 3, timeoutSeconds: Duration.seconds(5) }),
+      // TCP, not /health: a busy but healthy process must not be restarted for answering slowly.
+      liveness: kplus.Probe.fromTcpSocket({ port: c.port, periodSeconds: Duration.seconds(10), failureThreshold: 6, timeoutSeconds: Duration.seconds(5) }),
+      startup: kplus.Probe.fromTcpSocket({ port: c.port, periodSeconds: Duration.seconds(10), failureThreshold: c.startupFailures ?? 12 }),
+      volumeMounts: c.volumes,
+      resources: containerResources(c.resources),
+    });
+    applyPlatformPodPolicy(deployment, c.spreadSelector, c.minDomains);
+    return deployment;
+  }
+}
+
+interface ComponentSpec {
+  readonly name: string;
+  readonly component: 'vminsert' | 'vmselect' | 'vmstorage';
+  readonly labels: Record<string, string>;
+  readonly spreadSelector: Record<string, string>;
+  readonly replicas: number;
+  readonly minDomains: number;
+  readonly port: number;
+  readonly extraPorts?: kplus.ContainerPort[];
+  readonly args: string[];
+  readonly resources: { cpu: string; memory: string };
+  readonly grace: Duration;
+  readonly startupFailures?: number;
+  readonly volumes: kplus.VolumeMount[];
+  readonly version: string;
+}
+
+/**
+ * Shard names padded to one width: vminsert sorts `-storageNode` as text and puts a series'
+ * replicas on the next nodes in that order, so text order must equal shard order for the
+ * zone-alternating home AZs to keep replicas in different AZs.
+ */
+export function shardNamesOf(shards: number): string[] {
+  const width = String(shards - 1).length;
+  return Array.from({ length: shards }, (_, i) => `vmstorage-${String(i).padStart(width, '0')}`);
+}
+
+function componentLabels(component: string, version: string, instance = component): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': component,
+    'app.kubernetes.io/instance': instance,
+    'app.kubernetes.io/part-of': 'victoriametrics',
+    'app.kubernetes.io/component': component === 'vmstorage' ? 'storage' : component === 'vminsert' ? 'ingest' : 'query',
+    'app.kubernetes.io/version': version.replace(/^v/, ''),
+    'app.kubernetes.io/managed-by': 'vm-multiaz',
+  };
+}
+
+/** The labels that never change across versions, so selectors stay immutable. */
+function selectorOf(labels: Record<string, string>): Record<string, string> {
+  return { 'app.kubernetes.io/name': labels['app.kubernetes.io/name'], 'app.kubernetes.io/instance': labels['app.kubernetes.io/instance'] };
+}
+
+/**
+ * A shard's stable DNS name. Headless, and published before readiness (as the official chart
+ * does) so vminsert and vmselect resolve a starting shard and connect as soon as it listens.
+ */
+function headlessService(scope: Construct, name: string, labels: Record<string, string>, ports: { name: string; port: number }[]): void {
+  new kplus.k8s.KubeService(scope, `${name}-service`, {
+    metadata: { name, labels },
+    spec: {
+      clusterIp: 'None',
+      publishNotReadyAddresses: true,
+      selector: selectorOf(labels),
+      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: kplus.k8s.IntOrString.fromString(p.name) })),
+    },
+  });
+}
+
+function clusterService(scope: Construct, name: string, labels: Record<string, string>, port: number): void {
+  new kplus.k8s.KubeService(scope, `${name}-service`, {
+    metadata: { name, labels },
+    spec: {
+      type: 'ClusterIP',
+      selector: selectorOf(labels),
+      ports: [{ name: 'http', port, targetPort: kplus.k8s.IntOrString.fromString('http') }],
+    },
+  });
+}
+
+function pdb(scope: Construct, name: string, matchLabels: Record<string, string>, budget: { maxUnavailable: number }): void {
+  new kplus.k8s.KubePodDisruptionBudget(scope, `${name}-pdb`, {
+    metadata: { name, labels: { ...matchLabels, 'app.kubernetes.io/part-of': 'victoriametrics' } },
+    spec: {
+      maxUnavailable: kplus.k8s.IntOrString.fromNumber(budget.maxUnavailable),
+      selector: { matchLabels },
+      // A crash-looping pod must not block a node drain forever.
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  });
+}
+
+/**
+ * A memory limit equal to the request (VictoriaMetrics sizes its caches from the limit), a CPU
+ * request and no CPU limit: throttling a database under load hurts more than it saves.
+ */
+export function containerResources(r: { cpu: string; memory: string }): kplus.ContainerResources {
+  const cpu = r.cpu.endsWith('m') ? kplus.Cpu.millis(Number(r.cpu.slice(0, -1))) : kplus.Cpu.units(Number(r.cpu));
+  const [, n, unit] = /^([0-9]+)(Mi|Gi)$/.exec(r.memory)!;
+  const memory = unit === 'Gi' ? Size.gibibytes(Number(n)) : Size.mebibytes(Number(n));
+  return { cpu: { request: cpu }, memory: { request: memory, limit: memory } };
+}
+
+/** "100Gi" → 100, "1Ti" → 1024 (the schema admits only whole Gi or Ti). */
+function gibibytes(quantity: string): number {
+  const [, n, unit] = /^([0-9]+)(Gi|Ti)$/.exec(quantity)!;
+  return Number(n) * (unit === 'Ti' ? 1024 : 1);
+}

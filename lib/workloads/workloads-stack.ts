@@ -1,0 +1,25 @@
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as cdk8s from 'cdk8s';
+import { Construct } from 'constructs';
+import { ClusterStack } from '../cluster/cluster-stack';
+import { PlatformStack, PlatformStackProps } from '../platform-stack';
+import { StorageStack } from '../storage/storage-stack';
+import { buildPlatformCharts } from './manifests';
+
+export interface WorkloadsStackProps extends PlatformStackProps {
+  readonly cluster: ClusterStack;
+  readonly storage: StorageStack;
+}
+
+/** The Kubernetes side of the platform, applied through the cluster's kubectl provider. */
+export class WorkloadsStack extends PlatformStack {
+  constructor(scope: Construct, id: string, props: WorkloadsStackProps) {
+    super(scope, id, props);
+    const { cluster } = props.cluster;
+    const charts = buildPlatformCharts(new cdk8s.App(), this.config, props.storage.fileSystem.fileSystemId);
+
+    const storageClass = new eks.KubernetesManifest(this, 'StorageClass', { cluster, manifest: charts.storage.toJson() });
+    const victoriametrics = new eks.KubernetesManifest(this, 'VictoriaMetrics', { cluster, manifest: charts.victoriametrics.toJson() });
+    victoriametrics.node.addDependency(storageClass);
+  }
+}
