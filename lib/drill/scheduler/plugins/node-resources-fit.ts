@@ -1,0 +1,43 @@
+/**
+ * NodeResourcesFit (pkg/scheduler/framework/plugins/noderesources/fit.go): Filter on cpu, memory
+ * and pod count against allocatable; Score with the default LeastAllocated strategy (cpu and memory,
+ * weight 1 each) on requests with the scheduler's non-zero defaults.
+ */
+import { Plugin, unschedulable, MAX_NODE_SCORE } from '../framework';
+
+export const NodeResourcesFit: Plugin = {
+  name: 'NodeResourcesFit',
+  filter(cs, node) {
+    const info = cs.pod.info;
+    const reasons: string[] = [];
+    if (node.pods.length + 1 > node.allocPods) reasons.push('Too many pods');
+    if (info.cpu > 0 && node.reqCpu + info.cpu > node.allocCpu) reasons.push('Insufficient cpu');
+    if (info.memory > 0 && node.reqMem + info.memory > node.allocMem) reasons.push('Insufficient memory');
+    return reasons.length ? unschedulable('NodeResourcesFit', ...reasons) : undefined;
+  },
+  score(cs, node) {
+    const info = cs.pod.info;
+    return Math.trunc((leastRequested(node.nzCpu + info.nonZeroCpu, node.allocCpu) + leastRequested(node.nzMem + info.nonZeroMemory, node.allocMem)) / 2);
+  },
+};
+
+/** leastRequestedScore in least_allocated.go. */
+export function leastRequested(requested: number, capacity: number): number {
+  if (capacity === 0 || requested > capacity) return 0;
+  return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
+}
+
+/**
+ * NodeResourcesBalancedAllocation (noderesources/balanced_allocation.go): favours nodes whose cpu and
+ * memory fractions stay close; with two resources the standard deviation is |f1 - f2| / 2.
+ */
+export const NodeResourcesBalancedAllocation: Plugin = {
+  name: 'NodeResourcesBalancedAllocation',
+  score(cs, node) {
+    const info = cs.pod.info;
+    const fc = node.allocCpu > 0 ? Math.min(1, (node.reqCpu + info.cpu) / node.allocCpu) : 1;
+    const fm = node.allocMem > 0 ? Math.min(1, (node.reqMem + info.memory) / node.allocMem) : 1;
+    const std = Math.abs((fc - fm) / 2);
+    return Math.trunc((1 - std) * MAX_NODE_SCORE);
+  },
+};
