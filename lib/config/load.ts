@@ -123,5 +123,13 @@ function crossFieldProblems(c: PlatformConfig): ConfigProblem[] {
       message: `${vm.replicationFactor} copies need at least as many shards, got ${vm.vmstorage.shards}; lower it or add shards`,
     });
   }
+  // vminsert puts a series' copies on consecutive shards (cyclically) and shard i's home is
+  // AZ i mod N: only a multiple of N keeps the last and the first shard in different AZs.
+  if (vm.replicationFactor > 1 && vm.vmstorage.shards % azs.length !== 0) {
+    problems.push({
+      field: 'victoriametrics.vmstorage.shards',
+      message: `${vm.vmstorage.shards} shards over ${azs.length} AZs would put both copies of some series in one AZ; use a multiple of ${azs.length}`,
+    });
+  }
   return problems;
 }

@@ -83,6 +83,20 @@ describe('VictoriaMetrics manifests', () => {
     });
   });
 
+  test.each([
+    [['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], 3],
+    [['eu-west-1a', 'eu-west-1b', 'eu-west-1c'], 12],
+    [['eu-west-1a', 'eu-west-1b'], 4],
+  ])('over %j with %i shards, the two copies of every series have different home AZs', (zones, count) => {
+    const m = renderPlatformManifests(configWith({ availabilityZones: zones, victoriametrics: { vmstorage: { shards: count } } }));
+    const home = (name: string) =>
+      m.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!.spec.template.spec.affinity.nodeAffinity
+        .preferredDuringSchedulingIgnoredDuringExecution[0].preference.matchExpressions[0].values[0];
+    // vminsert's order: the -storageNode list sorted as text, copies on the next node, cyclically.
+    const ring = [...shardNamesOf(count)].sort();
+    ring.forEach((shard, i) => expect(home(shard)).not.toBe(home(ring[(i + 1) % ring.length])));
+  });
+
   test('shard names sort as text in shard order, as vminsert sorts -storageNode', () => {
     const names = shardNamesOf(12);
     expect([...names].sort()).toEqual(names);
