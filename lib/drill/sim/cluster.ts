@@ -158,7 +158,7 @@ export class Cluster {
     return this.pods.filter((p) => p.workload === w.key);
   }
 
-  private note(msg: string): void {
+  note(msg: string): void {
     this.log.push({ t: this.now, msg });
   }
 
