@@ -9,7 +9,9 @@ import { Construct } from 'constructs';
 import { NetworkStack } from '../network/network-stack';
 import { PlatformStack, PlatformStackProps } from '../platform-stack';
 import { acknowledgeManagedPolicies, acknowledgeRule } from '../policy-checks';
-import { ZONE_KEY, zoneAndHostSpread } from '../workloads/scheduling';
+import { zoneAndHostSpread } from '../workloads/scheduling';
+import { Capacity } from './capacity';
+import { SYSTEM_NODE_LABEL } from './capacity/model';
 import { addonPodIdentity, podIdentityRole } from './pod-identity';
 
 export interface ClusterStackProps extends PlatformStackProps {
@@ -23,8 +25,10 @@ export interface ClusterStackProps extends PlatformStackProps {
  */
 export class ClusterStack extends PlatformStack {
   readonly cluster: eks.Cluster;
-  /** The per-AZ node groups, keyed by AZ. */
-  readonly nodeGroups: Record<string, eks.Nodegroup> = {};
+  /** The cluster's nodes: per-AZ node groups with cluster-autoscaler, or Karpenter (`capacity.mode`). */
+  readonly capacity: Capacity;
+  /** The per-AZ node groups (workload groups, or Karpenter mode's system groups), keyed by AZ. */
+  readonly nodeGroups: Record<string, eks.Nodegroup>;
 
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id, props);
@@ -65,7 +69,8 @@ export class ClusterStack extends PlatformStack {
     }
 
     this.addManagedAddons();
-    this.addNodeGroups(props.network);
+    this.capacity = new Capacity(this, 'Capacity', { cluster: this.cluster, network: props.network, config });
+    this.nodeGroups = this.capacity.nodeGroups.byZone;
     this.acknowledgePolicyFindings();
 
     new CfnOutput(this, 'ClusterName', { value: this.cluster.clusterName });
@@ -80,11 +85,6 @@ export class ClusterStack extends PlatformStack {
    */
   private acknowledgePolicyFindings(): void {
     acknowledgeManagedPolicies(this.cluster.role, ['AmazonEKSClusterPolicy'], 'The cluster role policy EKS documents; AWS keeps it current with new EKS features.');
-    acknowledgeManagedPolicies(
-      this.node.findChild('NodeRole'),
-      ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKS_CNI_Policy'],
-      'The node role policies EKS documents for managed node groups; AWS updates them with the kubelet and the VPC CNI.',
-    );
     acknowledgeManagedPolicies(
       this.node.findChild('EfsCsiDriverRole'),
       ['service-role/AmazonEFSCSIDriverPolicy'],
@@ -134,6 +134,9 @@ export class ClusterStack extends PlatformStack {
         replicaCount: Math.max(azCount, 2),
         topologySpreadConstraints: zoneAndHostSpread({ 'k8s-app': 'kube-dns' }, Math.max(azCount, 2)),
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        // In Karpenter mode CoreDNS stays on the fixed system node groups: name resolution must
+        // not wait for, or be consolidated away by, the autoscaler it serves.
+        ...(config.capacity.mode === 'karpenter' ? { nodeSelector: { [SYSTEM_NODE_LABEL]: 'system' } } : {}),
         tolerations: [
           { key: 'CriticalAddonsOnly', operator: 'Exists' },
           { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
@@ -150,53 +153,5 @@ export class ClusterStack extends PlatformStack {
     const efsCsi = new eks.Addon(this, 'EfsCsiDriver', { cluster, addonName: 'aws-efs-csi-driver' });
     addonPodIdentity(efsCsi, 'efs-csi-controller-sa', efsCsiRole);
     efsCsi.node.addDependency(podIdentityAgent);
-  }
-
-  /**
-   * One managed node group per AZ, each in exactly one private subnet and identical but for
-   * the AZ: an autoscaler can then add a node in the very AZ a Pending pod needs, which a
-   * group spanning AZs cannot promise.
-   */
-  private addNodeGroups(network: NetworkStack): void {
-    const { config, cluster } = this;
-    const ng = config.capacity.nodeGroups;
-    const nodeRole = new iam.Role(this, 'NodeRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      managedPolicies: [
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSWorkerNodePolicy'),
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
-        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKS_CNI_Policy'),
-      ],
-    });
-    // IMDSv2 only, with a hop limit that pods cannot reach through; an encrypted gp3 root volume.
-    const launchTemplate = new ec2.LaunchTemplate(this, 'NodeLaunchTemplate', {
-      requireImdsv2: true,
-      httpPutResponseHopLimit: 1,
-      blockDevices: [
-        {
-          deviceName: '/dev/xvda',
-          volume: ec2.BlockDeviceVolume.ebs(ng.diskSizeGiB, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
-        },
-      ],
-    });
-
-    for (const az of config.availabilityZones) {
-      this.nodeGroups[az] = cluster.addNodegroupCapacity(az, {
-        nodegroupName: `${config.clusterName}-${az}`,
-        subnets: { subnets: [network.privateSubnetIn(az)] },
-        amiType: eks.NodegroupAmiType.AL2023_X86_64_STANDARD,
-        instanceTypes: ng.instanceTypes.map((t) => new ec2.InstanceType(t)),
-        minSize: ng.minSizePerAz,
-        desiredSize: ng.desiredSizePerAz,
-        maxSize: ng.maxSizePerAz,
-        nodeRole,
-        launchTemplateSpec: { id: launchTemplate.launchTemplateId!, version: launchTemplate.latestVersionNumber },
-        labels: { [ZONE_KEY]: az },
-        // Replace nodes that stop reporting Ready; in a lost AZ this is also what finally
-        // removes the dead Node objects.
-        enableNodeAutoRepair: true,
-        maxUnavailable: 1,
-      });
-    }
   }
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { karpenterHeadroom, nodeGroupHeadroom } from '../cluster/capacity/model';
 import { configSchema, PlatformConfig } from './schema';
 
 /** The folder of the named configurations (`-c config=<name>`). */
@@ -94,13 +95,7 @@ function crossFieldProblems(c: PlatformConfig): ConfigProblem[] {
     }
   });
 
-  const ng = c.capacity.nodeGroups;
-  if (ng.minSizePerAz > ng.desiredSizePerAz || ng.desiredSizePerAz > ng.maxSizePerAz) {
-    problems.push({
-      field: 'capacity.nodeGroups',
-      message: `needs minSizePerAz <= desiredSizePerAz <= maxSizePerAz, got ${ng.minSizePerAz} / ${ng.desiredSizePerAz} / ${ng.maxSizePerAz}`,
-    });
-  }
+  problems.push(...capacityProblems(c));
 
   const vm = c.victoriametrics;
   for (const name of ['vminsert', 'vmselect'] as const) {
@@ -131,5 +126,41 @@ function crossFieldProblems(c: PlatformConfig): ConfigProblem[] {
       message: `${vm.vmstorage.shards} shards over ${azs.length} AZs would put both copies of some series in one AZ; use a multiple of ${azs.length}`,
     });
   }
+  return problems;
+}
+
+
+/**
+ * The `capacity` rules: node groups sized in order and with room for a lost AZ's pods; Karpenter
+ * able to launch on-demand nodes (vmstorage) and limited high enough to hold the platform after
+ * losing an AZ. The arithmetic is in lib/cluster/capacity/model.ts and the README.
+ */
+function capacityProblems(c: PlatformConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const cap = c.capacity;
+  if (cap.mode === 'nodegroups') {
+    const ng = cap.nodeGroups;
+    if (ng.minSizePerAz > ng.desiredSizePerAz || ng.desiredSizePerAz > ng.maxSizePerAz) {
+      problems.push({
+        field: 'capacity.nodeGroups',
+        message: `needs minSizePerAz <= desiredSizePerAz <= maxSizePerAz, got ${ng.minSizePerAz} / ${ng.desiredSizePerAz} / ${ng.maxSizePerAz}`,
+      });
+    }
+    const headroom = nodeGroupHeadroom(c);
+    if (!headroom.ok) {
+      problems.push({ field: 'capacity.nodeGroups.maxSizePerAz', message: headroom.message });
+    }
+    return problems;
+  }
+  const k = cap.karpenter;
+  if (!k.capacityTypes.includes('on-demand')) {
+    problems.push({
+      field: 'capacity.karpenter.capacityTypes',
+      message: `[${k.capacityTypes.join(', ')}] has no on-demand fallback: a spot reclaim would take vmstorage shards down with no node to move to; add "on-demand"`,
+    });
+  }
+  const headroom = karpenterHeadroom(c);
+  if (!headroom.cpu.ok) problems.push({ field: 'capacity.karpenter.limits.cpu', message: headroom.cpu.message });
+  if (!headroom.memory.ok) problems.push({ field: 'capacity.karpenter.limits.memory', message: headroom.memory.message });
   return problems;
 }

@@ -17,9 +17,11 @@ const resources = z.strictObject({
   memory: z.string().regex(/^[0-9]+(Mi|Gi)$/, { message: 'must be whole MiB or GiB such as "512Mi" or "4Gi"' }),
 });
 
+const instanceTypes = z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: 'must be an EC2 instance type such as "m7i.xlarge"' })).min(1);
+
 const nodeGroups = z.strictObject({
   /** Instance types of every per-AZ node group. */
-  instanceTypes: z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: 'must be an EC2 instance type such as "m7i.xlarge"' })).min(1),
+  instanceTypes,
   /** Nodes per AZ the group never goes below. */
   minSizePerAz: z.number().int().min(0),
   /** Nodes per AZ at creation. */
@@ -30,9 +32,79 @@ const nodeGroups = z.strictObject({
   diskSizeGiB: z.number().int().min(20).default(50),
 });
 
+/** The small fixed node group per AZ that runs Karpenter itself and CoreDNS in `karpenter` mode. */
+const systemNodeGroups = z.strictObject({
+  /** Instance types of every system node group. */
+  instanceTypes: instanceTypes.default(['m7i.large']),
+  /** Nodes per AZ (fixed: nothing scales them). */
+  sizePerAz: z.number().int().min(1).default(1),
+  /** Root volume size of every node, GiB. */
+  diskSizeGiB: z.number().int().min(20).default(50),
+});
+
+const karpenter = z.strictObject({
+  /** `karpenter.sh/capacity-type` values the NodePool may launch; must include on-demand (vmstorage). */
+  capacityTypes: z.array(z.enum(['on-demand', 'spot'], { message: 'must be "on-demand" or "spot"' })).min(1).default(['on-demand']),
+  /** `karpenter.k8s.aws/instance-category` values the NodePool may launch. */
+  instanceCategories: z.array(z.string().regex(/^[a-z]$/, { message: 'must be one EC2 instance category letter such as "m"' })).min(1).default(['c', 'm', 'r']),
+  /** Oldest instance generation the NodePool may launch (`karpenter.k8s.aws/instance-generation`). */
+  minInstanceGeneration: z.number().int().min(1).default(6),
+  /** The NodePool's `spec.limits`: the most CPU and memory its nodes may add up to. */
+  limits: z.strictObject({
+    cpu: numberAsString(z.string().regex(/^[0-9]+$/, { message: 'must be whole vCPUs such as "64"' })),
+    memory: z.string().regex(/^[0-9]+(Mi|Gi|Ti)$/, { message: 'must be whole MiB, GiB or TiB such as "256Gi"' }),
+  }),
+  /** Most nodes Karpenter may disrupt voluntarily at once (a count or a percentage). */
+  disruptionBudget: numberAsString(z.string().regex(/^([0-9]+|[0-9]+%)$/, { message: 'must be a node count such as "1" or a percentage such as "10%"' })).default('10%'),
+  /** How long a node must be empty or underused before Karpenter consolidates it. */
+  consolidateAfter: z.string().regex(/^([0-9]+(s|m|h))+$/, { message: 'must be a duration such as "30s", "5m" or "1h"' }).default('5m'),
+  /** Node lifetime before Karpenter replaces it (`Never` to keep nodes). */
+  expireAfter: z.string().regex(/^(([0-9]+(s|m|h))+|Never)$/, { message: 'must be a duration such as "720h", or "Never"' }).default('720h'),
+});
+
+/** `mode` picks one branch; the fields of the other mode are unknown fields there. */
+const capacity = z.preprocess(
+  (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) && (v as { mode?: unknown }).mode === undefined ? { ...v, mode: 'nodegroups' } : v),
+  z.discriminatedUnion(
+    'mode',
+    [
+      z.strictObject({
+        /** How the cluster gets nodes: one managed node group per AZ, scaled by cluster-autoscaler. */
+        mode: z.literal('nodegroups'),
+        /** One managed node group per AZ, identical but for the AZ. */
+        nodeGroups,
+      }),
+      z.strictObject({
+        /** How the cluster gets nodes: Karpenter, with a small system node group per AZ. */
+        mode: z.literal('karpenter'),
+        systemNodeGroups: systemNodeGroups.default({ instanceTypes: ['m7i.large'], sizePerAz: 1, diskSizeGiB: 50 }),
+        karpenter,
+      }),
+    ],
+    { error: (issue) => (issue.code === 'invalid_union' ? 'must be "nodegroups" (a managed node group per AZ with cluster-autoscaler) or "karpenter"' : undefined) },
+  ),
+);
+
 const component = z.strictObject({
   replicas: z.number().int().min(1),
   resources,
+});
+
+/** The most replicas a HorizontalPodAutoscaler may give a stateless component. */
+const autoscaled = z.strictObject({
+  /** Upper bound of the HPA; the lower bound is the larger of `replicas` and the AZ count. @default 3 per AZ */
+  maxReplicas: z.number().int().min(2).optional(),
+});
+
+const monitoring = z.strictObject({
+  /** Namespace of vmagent, vmalert, Alertmanager, Grafana and kube-state-metrics. */
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a DNS-1123 label' }).default('monitoring'),
+  /** How often vmagent scrapes every target (and vmalert evaluates rules). */
+  scrapeInterval: z.string().regex(/^[0-9]+s$/, { message: 'must be whole seconds such as "30s"' }).default('30s'),
+  /** vmagent's on-disk buffer per pod (`-remoteWrite.maxDiskUsagePerURL`): how much it holds while vminsert is unreachable. */
+  vmagentBufferSize: z.string().regex(/^[0-9]+Gi$/, { message: 'must be whole GiB such as "4Gi"' }).default('4Gi'),
+  /** HorizontalPodAutoscaler ranges of vminsert and vmselect (vmstorage is never autoscaled). */
+  autoscaling: z.strictObject({ vminsert: autoscaled.prefault({}), vmselect: autoscaled.prefault({}) }).prefault({}),
 });
 
 export const configSchema = z.strictObject({
@@ -50,12 +122,8 @@ export const configSchema = z.strictObject({
   adminRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/, { message: 'must be an IAM role ARN, arn:aws:iam::<account>:role/<name>' }).optional(),
   /** `perAz`: one NAT gateway in every AZ, so an AZ's egress never depends on another AZ. `single`: one, cheaper, a single point of failure for egress. */
   natGateways: z.enum(['perAz', 'single']).default('perAz'),
-  capacity: z.strictObject({
-    /** How the cluster gets nodes. */
-    mode: z.enum(['nodegroups']).default('nodegroups'),
-    /** One managed node group per AZ, identical but for the AZ. */
-    nodeGroups,
-  }),
+  /** How the cluster gets nodes in every AZ (README, "Capacity modes"). */
+  capacity,
   victoriametrics: z.strictObject({
     /** Image tag of vminsert, vmselect and vmstorage (the `-cluster` build). */
     version: z.string().regex(/^v[0-9]+\.[0-9]+\.[0-9]+-cluster$/, { message: 'must be a pinned VictoriaMetrics cluster tag such as "v1.150.0-cluster"' }).default('v1.150.0-cluster'),
@@ -75,6 +143,13 @@ export const configSchema = z.strictObject({
     vminsert: component,
     vmselect: component,
   }),
+  /** Day-2 operations: self-monitoring, alerting, dashboards, autoscaling (README, "Operations"). */
+  monitoring: monitoring.prefault({}),
 });
 
 export type PlatformConfig = z.infer<typeof configSchema>;
+
+/** The `capacity` section, one branch per mode. */
+export type CapacityConfig = PlatformConfig['capacity'];
+export type NodeGroupsCapacityConfig = Extract<CapacityConfig, { mode: 'nodegroups' }>;
+export type KarpenterCapacityConfig = Extract<CapacityConfig, { mode: 'karpenter' }>;
