@@ -2,6 +2,7 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { PlatformConfig } from '../config/schema';
 import { EfsStorageClassChart } from '../storage/storage-class';
+import { MonitoringChart } from './monitoring/chart';
 import { VictoriaMetricsChart } from './victoriametrics/chart';
 
 /**
@@ -15,6 +16,8 @@ export const FILE_SYSTEM_ID_VARIABLE = '${EFS_FILE_SYSTEM_ID}';
 export interface PlatformCharts {
   readonly storage: EfsStorageClassChart;
   readonly victoriametrics: VictoriaMetricsChart;
+  /** vmagent, vmalert and Alertmanager watching the cluster (Helm-installed parts: WorkloadsStack). */
+  readonly monitoring: MonitoringChart;
 }
 
 /** Builds the platform's charts in a cdk8s app; one definition serves the stacks, `dist/` and the drill. */
@@ -22,13 +25,23 @@ export function buildPlatformCharts(app: Construct, config: PlatformConfig, file
   return {
     storage: new EfsStorageClassChart(app, 'storage', { fileSystemId }),
     victoriametrics: new VictoriaMetricsChart(app, 'victoriametrics', { config }),
+    monitoring: new MonitoringChart(app, 'monitoring', { config }),
   };
 }
 
-/** Every Kubernetes object of the platform as plain JSON (for the drill and the tests). */
-export function renderPlatformManifests(config: PlatformConfig, fileSystemId = FILE_SYSTEM_ID_VARIABLE): Array<Record<string, any>> {
+/**
+ * Every Kubernetes object of the platform as plain JSON (for the drill and the tests), or only
+ * those of the charts named in `only`.
+ */
+export function renderPlatformManifests(
+  config: PlatformConfig,
+  fileSystemId = FILE_SYSTEM_ID_VARIABLE,
+  only?: ReadonlyArray<keyof PlatformCharts>,
+): Array<Record<string, any>> {
   const charts = buildPlatformCharts(new cdk8s.App(), config, fileSystemId);
-  return Object.values(charts).flatMap((chart: cdk8s.Chart) => chart.toJson());
+  return Object.entries(charts)
+    .filter(([name]) => !only || only.includes(name as keyof PlatformCharts))
+    .flatMap(([, chart]: [string, cdk8s.Chart]) => chart.toJson());
 }
 
 /** Writes the platform's Kubernetes YAML, one file per chart, for GitOps users. */

@@ -161,6 +161,11 @@ export class VictoriaMetricsChart extends Chart {
     clusterService(this, component, labels, port);
     // Keep all but one replica serving through voluntary disruptions; a drain still proceeds.
     pdb(this, component, { 'app.kubernetes.io/name': component }, { maxUnavailable: 1 });
+    autoscale(this, component, labels, {
+      // Never fewer than one per AZ, so losing any AZ leaves serving replicas while it scales.
+      min: Math.max(spec.replicas, this.config.availabilityZones.length),
+      max: this.config.monitoring.autoscaling[component].maxReplicas ?? 3 * this.config.availabilityZones.length,
+    });
   }
 
   private get version(): string {
@@ -282,6 +287,43 @@ function pdb(scope: Construct, name: string, matchLabels: Record<string, string>
       selector: { matchLabels },
       // A crash-looping pod must not block a node drain forever.
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  });
+}
+
+/**
+ * A HorizontalPodAutoscaler (autoscaling/v2, CPU from metrics-server) for a stateless
+ * component; vmstorage never gets one, because a shard is data, not capacity.
+ *
+ * Up fast (double, or 2 more pods, every 30 s: an AZ loss moves a third of the load at once),
+ * down slowly (1 pod per 2 minutes after 10 minutes of lower load), so that a brief dip does
+ * not undo the spread over AZs and the descheduler has little to fix. The Deployment's own
+ * `replicas` is the floor it starts from; a `kubectl apply` of it resets the scale to that
+ * floor, which the HPA raises again within one sync period.
+ */
+function autoscale(scope: Construct, name: string, labels: Record<string, string>, replicas: { min: number; max: number }): void {
+  new kplus.k8s.KubeHorizontalPodAutoscalerV2(scope, `${name}-hpa`, {
+    metadata: { name, labels },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
+      minReplicas: replicas.min,
+      maxReplicas: Math.max(replicas.max, replicas.min),
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+      behavior: {
+        scaleUp: {
+          stabilizationWindowSeconds: 0,
+          selectPolicy: 'Max',
+          policies: [
+            { type: 'Percent', value: 100, periodSeconds: 30 },
+            { type: 'Pods', value: 2, periodSeconds: 30 },
+          ],
+        },
+        scaleDown: {
+          stabilizationWindowSeconds: 600,
+          selectPolicy: 'Min',
+          policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }],
+        },
+      },
     },
   });
 }
