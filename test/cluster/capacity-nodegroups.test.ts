@@ -62,6 +62,7 @@ describe('capacity mode nodegroups (the default)', () => {
     for (const g of Object.values(groups)) {
       expect(g.Properties).toMatchObject({ ScalingConfig: { MinSize: 2, DesiredSize: 2, MaxSize: 5 }, Subnets: [expect.anything()] });
       expect(g.Properties.Taints).toBeUndefined();
+      expect(g.Properties.Tags).toMatchObject({ 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/vm-multiaz': 'owned' });
     }
     const release = Object.values(template.findResources('Custom::AWSCDK-EKS-HelmChart', { Properties: { Chart: 'cluster-autoscaler' } }))[0];
     expect(release.DependsOn).toEqual(expect.arrayContaining(Object.keys(groups)));

@@ -41,6 +41,12 @@ export class Capacity extends Construct {
         network: props.network,
         groups: this.plan.nodeGroups,
         diskSizeGiB: c.nodeGroups.diskSizeGiB,
+        // The discovery tags cluster-autoscaler looks for. EKS puts the same two on every managed
+        // group's Auto Scaling group, which is where discovery reads them; here they also show
+        // in `aws eks describe-nodegroup` which groups the autoscaler owns. Node-template label
+        // and taint tags are left out: cluster-autoscaler reads a managed group's labels and
+        // taints from DescribeNodegroup when it is at zero nodes.
+        tags: { 'k8s.io/cluster-autoscaler/enabled': 'true', [`k8s.io/cluster-autoscaler/${config.clusterName}`]: 'owned' },
       });
       this.clusterAutoscaler = new ClusterAutoscaler(this, 'ClusterAutoscaler', {
         cluster,
