@@ -136,7 +136,26 @@ export class ClusterStack extends PlatformStack {
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
         // In Karpenter mode CoreDNS stays on the fixed system node groups: name resolution must
         // not wait for, or be consolidated away by, the autoscaler it serves.
-        ...(config.capacity.mode === 'karpenter' ? { nodeSelector: { [SYSTEM_NODE_LABEL]: 'system' } } : {}),
+        // (`affinity`, which the add-on's configuration schema has long accepted; it replaces the
+        // add-on's default affinity, whose host anti-affinity the spread above already covers.)
+        ...(config.capacity.mode === 'karpenter'
+          ? {
+              affinity: {
+                nodeAffinity: {
+                  requiredDuringSchedulingIgnoredDuringExecution: {
+                    nodeSelectorTerms: [
+                      {
+                        matchExpressions: [
+                          { key: SYSTEM_NODE_LABEL, operator: 'In', values: ['system'] },
+                          { key: 'kubernetes.io/os', operator: 'In', values: ['linux'] },
+                        ],
+                      },
+                    ],
+                  },
+                },
+              },
+            }
+          : {}),
         tolerations: [
           { key: 'CriticalAddonsOnly', operator: 'Exists' },
           { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },

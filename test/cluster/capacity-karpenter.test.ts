@@ -85,7 +85,8 @@ describe('capacity mode karpenter (config/karpenter.yaml)', () => {
       expect(g.Properties.ScalingConfig).toEqual({ MinSize: 1, DesiredSize: 1, MaxSize: 1 });
     }
     const coredns = Object.values(template.findResources('AWS::EKS::Addon', { Properties: { AddonName: 'coredns' } }))[0];
-    expect(JSON.parse(coredns.Properties.ConfigurationValues).nodeSelector).toEqual({ 'vm-multiaz/node-role': 'system' });
+    const terms = JSON.parse(coredns.Properties.ConfigurationValues).affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms;
+    expect(terms).toEqual([{ matchExpressions: expect.arrayContaining([{ key: 'vm-multiaz/node-role', operator: 'In', values: ['system'] }]) }]);
   });
 
   test('no cluster-autoscaler in this mode', () => {
