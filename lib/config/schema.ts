@@ -117,7 +117,7 @@ export const configSchema = z.strictObject({
   /** Name of the EKS cluster, also the prefix of the stack names. */
   clusterName: z.string().regex(/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/, { message: 'must start with a letter and hold only letters, digits and "-" (at most 100)' }),
   /** Kubernetes version of the control plane and the node groups. */
-  kubernetesVersion: z.preprocess((v) => (typeof v === 'number' ? v.toFixed(2) : v), z.enum(['1.33', '1.34', '1.35'])).default('1.35'),
+  kubernetesVersion: z.preprocess((v) => (typeof v === 'number' ? v.toFixed(2) : v), z.enum(['1.34', '1.35'], { message: 'must be "1.34" or "1.35": the kubectl v35 layer manages clusters at most one minor older' })).default('1.35'),
   /** IAM role given cluster-admin through an EKS access entry. */
   adminRoleArn: z.string().regex(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/.+$/, { message: 'must be an IAM role ARN, arn:aws:iam::<account>:role/<name>' }).optional(),
   /** `perAz`: one NAT gateway in every AZ, so an AZ's egress never depends on another AZ. `single`: one, cheaper, a single point of failure for egress. */

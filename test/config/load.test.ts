@@ -62,6 +62,7 @@ describe('configuration', () => {
     ['a wrong type', (c) => (c.victoriametrics.vminsert.replicas = 'three'), /^victoriametrics\.vminsert\.replicas: must be a number, got string/],
     ['a missing required field', (c) => delete c.region, /^region: is required/],
     ['a Kubernetes version EKS does not offer here', (c) => (c.kubernetesVersion = '1.20'), /^kubernetesVersion: /],
+    ['a Kubernetes version the v35 kubectl layer cannot manage', (c) => (c.kubernetesVersion = '1.33'), /^kubernetesVersion: must be "1\.34" or "1\.35"/],
     ['an account that is not 12 digits', (c) => (c.account = '1234'), /^account: must be a 12-digit AWS account ID/],
     ['an admin that is not a role ARN', (c) => (c.adminRoleArn = 'admin'), /^adminRoleArn: must be an IAM role ARN/],
     ['an unpinned image', (c) => (c.victoriametrics.version = 'latest'), /^victoriametrics\.version: must be a pinned VictoriaMetrics cluster tag/],

@@ -17,7 +17,6 @@ export const CLUSTER_AUTOSCALER_CHART = { repository: 'https://kubernetes.github
 
 /** The newest cluster-autoscaler patch release of each Kubernetes minor (tags cluster-autoscaler-1.3x.y). */
 export const CLUSTER_AUTOSCALER_IMAGE: Record<PlatformConfig['kubernetesVersion'], string> = {
-  '1.33': 'v1.33.6',
   '1.34': 'v1.34.5',
   '1.35': 'v1.35.2',
 };
