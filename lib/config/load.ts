@@ -126,7 +126,20 @@ function crossFieldProblems(c: PlatformConfig): ConfigProblem[] {
       message: `${vm.vmstorage.shards} shards over ${azs.length} AZs would put both copies of some series in one AZ; use a multiple of ${azs.length}`,
     });
   }
+  const scrape = durationMs(c.monitoring.scrapeInterval);
+  if (vm.dedupInterval !== undefined && durationMs(vm.dedupInterval) < scrape) {
+    problems.push({
+      field: 'victoriametrics.dedupInterval',
+      message: `${vm.dedupInterval} is below monitoring.scrapeInterval (${c.monitoring.scrapeInterval}): vmagent's two scrapes of every target would both be kept and counted twice; set it to at least ${c.monitoring.scrapeInterval} or leave it out`,
+    });
+  }
   return problems;
+}
+
+/** "1ms", "30s", "1m", "1h" → milliseconds. */
+export function durationMs(duration: string): number {
+  const [, n, unit] = /^([0-9]+)(ms|s|m|h)$/.exec(duration)!;
+  return Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
 }
 
 

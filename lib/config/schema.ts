@@ -133,6 +133,13 @@ export const configSchema = z.strictObject({
     retentionPeriod: z.string().regex(/^[0-9]+(h|d|w|y)?$/, { message: 'must be a VictoriaMetrics retention such as "30d", "12" (months) or "1y"' }).default('30d'),
     /** Copies of every sample vminsert writes (`-replicationFactor`); 2 keeps reads complete while a shard moves after an AZ loss. */
     replicationFactor: z.number().int().min(1).default(2),
+    /**
+     * `-dedup.minScrapeInterval` of vmstorage and vmselect: one sample per series per interval
+     * is kept. vmagent scrapes every target twice (HA) and vminsert writes every sample
+     * `replicationFactor` times; deduplication at the scrape interval collapses both.
+     * @default monitoring.scrapeInterval
+     */
+    dedupInterval: z.string().regex(/^[0-9]+(ms|s|m|h)$/, { message: 'must be a duration such as "30s", "1m" or "1ms"' }).optional(),
     vmstorage: z.strictObject({
       /** Number of vmstorage shards, each its own pod, volume and directory. */
       shards: z.number().int().min(1),

@@ -71,6 +71,7 @@ describe('configuration', () => {
     ['vmselect replicas that cannot be spread over the AZs', (c) => (c.victoriametrics.vmselect.replicas = 1), /^victoriametrics\.vmselect\.replicas: 1 cannot be spread/],
     ['fewer shards than AZs', (c) => (c.victoriametrics.vmstorage.shards = 2), /^victoriametrics\.vmstorage\.shards: 2 shard\(s\) cannot be spread one per AZ over 3 AZs/],
     ['a shard count whose copies would share an AZ', (c) => (c.victoriametrics.vmstorage.shards = 4), /^victoriametrics\.vmstorage\.shards: 4 shards over 3 AZs would put both copies of some series in one AZ; use a multiple of 3/],
+    ['a dedup interval that keeps both HA scrapes', (c) => (c.victoriametrics.dedupInterval = '1ms'), /^victoriametrics\.dedupInterval: 1ms is below monitoring\.scrapeInterval \(30s\): .*set it to at least 30s or leave it out/],
     ['more copies than shards', (c) => (c.victoriametrics.replicationFactor = 4), /^victoriametrics\.replicationFactor: 4 copies need at least as many shards, got 3/],
     ['a storage size in bytes', (c) => (c.victoriametrics.vmstorage.storageSize = '100G'), /^victoriametrics\.vmstorage\.storageSize: must be whole GiB or TiB/],
     ['a memory size in decimal units', (c) => (c.victoriametrics.vmselect.resources.memory = '2G'), /^victoriametrics\.vmselect\.resources\.memory: must be whole MiB or GiB/],

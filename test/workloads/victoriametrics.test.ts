@@ -172,12 +172,15 @@ describe('VictoriaMetrics manifests', () => {
     expect(args('vmselect').filter((a) => a.startsWith('-storageNode='))).toEqual(shards.map((s) => `-storageNode=${dns(s)}:8401`));
   });
 
-  test('replication: vminsert writes 2 copies; vmselect knows it and drops the duplicates', () => {
+  test('replication: vminsert writes 2 copies; vmselect knows it; both copies and the HA scrapes are deduplicated', () => {
     expect(args('vminsert')).toContain('-replicationFactor=2');
-    expect(args('vmselect')).toEqual(expect.arrayContaining(['-replicationFactor=2', '-dedup.minScrapeInterval=1ms']));
-    const single = renderPlatformManifests(configWith({ victoriametrics: { replicationFactor: 1 } }));
-    const vmselect = single.find((m) => m.kind === 'Deployment' && m.metadata.name === 'vmselect')!;
-    expect(vmselect.spec.template.spec.containers[0].args).not.toContain('-dedup.minScrapeInterval=1ms');
+    expect(args('vmselect')).toEqual(expect.arrayContaining(['-replicationFactor=2', '-dedup.minScrapeInterval=30s']));
+    for (const shard of shards) {
+      expect(args(shard)).toContain('-dedup.minScrapeInterval=30s');
+    }
+    const custom = renderPlatformManifests(configWith({ victoriametrics: { dedupInterval: '1m' } }));
+    const vmselect = custom.find((m) => m.kind === 'Deployment' && m.metadata.name === 'vmselect')!;
+    expect(vmselect.spec.template.spec.containers[0].args).toContain('-dedup.minScrapeInterval=1m');
   });
 
   test('ports: vminsert 8480, vmselect 8481, vmstorage 8482/8400/8401', () => {

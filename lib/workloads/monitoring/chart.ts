@@ -40,8 +40,8 @@ export interface MonitoringChartProps extends ChartProps {
  *   replication factor 2: every target is scraped by exactly two members, which sit in two
  *   different AZs, so losing an AZ loses no target. Both copies carry identical labels (no
  *   per-replica label), so an aggregation never counts a target twice; the copies are samples
- *   of one series, and vmagent scrapes each member's share at its own offset so that
- *   deduplication at the scrape interval keeps one of them consistently.
+ *   of one series a few seconds apart, which vmstorage and vmselect collapse by deduplicating
+ *   at the scrape interval (`victoriametrics.dedupInterval`).
  *   Remote write goes to vminsert through an on-disk buffer (`-remoteWrite.tmpDataPath`), so
  *   a vminsert outage delays data instead of dropping it.
  * - **vmalert**, a Deployment of one pod per AZ, each evaluating every rule of `rules/` against

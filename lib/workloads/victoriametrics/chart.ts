@@ -56,6 +56,9 @@ export class VictoriaMetricsChart extends Chart {
 
     new kplus.Namespace(this, 'namespace', { metadata: { name: ns, namespace: undefined } });
 
+    // The same interval on vmstorage (at merge) and vmselect (at query), as VictoriaMetrics asks.
+    const dedup = `-dedup.minScrapeInterval=${vm.dedupInterval ?? props.config.monitoring.scrapeInterval}`;
+
     const shardNames = shardNamesOf(vm.vmstorage.shards);
     const fqdn = (name: string) => `${name}.${ns}.svc.cluster.local`;
     this.storageNodes = {
@@ -94,6 +97,7 @@ export class VictoriaMetricsChart extends Chart {
           `-vminsertAddr=:${PORTS.vmstorageInsert}`,
           `-vmselectAddr=:${PORTS.vmstorageSelect}`,
           `-storage.vminsertConnsShutdownDuration=${VMINSERT_CONNS_SHUTDOWN.toSeconds()}s`,
+          dedup,
           '-loggerFormat=json',
         ],
         resources: vm.vmstorage.resources,
@@ -120,8 +124,9 @@ export class VictoriaMetricsChart extends Chart {
     ]);
     this.statelessComponent('vmselect', vm.vmselect, PORTS.vmselect, [
       ...replication,
-      // Replicated samples come back from several shards: drop the copies.
-      ...(vm.replicationFactor > 1 ? ['-dedup.minScrapeInterval=1ms'] : []),
+      // Replicated samples come back from several shards, and vmagent scrapes every target
+      // twice: keep one sample per interval.
+      dedup,
       '-cacheDataPath=/cache',
       ...this.storageNodes.select.map((n) => `-storageNode=${n}`),
     ]);
