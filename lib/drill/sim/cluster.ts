@@ -296,24 +296,36 @@ export class Cluster {
     return m;
   }
 
-  /** Cluster Autoscaler / Karpenter: add one node for a pending pod that would fit on it. */
+  /**
+   * Cluster Autoscaler / Karpenter: add one node for a pending pod that would fit on it. Every
+   * candidate is tried at once as a template node; of those the pod fits, the one the scheduler
+   * scores best is kept (ties: the least-used group, as --balance-similar-node-groups), which is
+   * also how Karpenter honours a ScheduleAnyway zone spread when it picks a zone.
+   */
   private scaleUp(): boolean {
     if (this.capacity.kind === 'fixed') return false;
     const tried = new Set<number>();
     for (const p of this.pending()) {
       if (tried.has(p.info.id)) continue;
       tried.add(p.info.id);
-      for (const t of this.capacity.candidates(this.nodesPerGroup(), (z) => !this.zonesDown.has(z))) {
-        const n = this.addNode(this.fromTemplate(t), this.now + this.capacity.nodeStartSeconds);
-        const cs = new CycleState(p, this.snapshot);
-        const ok = !this.framework.runPreFilters(cs) && !this.framework.runFilters(cs, n);
-        if (ok) {
-          this.addedNodes.push(n.name);
-          this.note(`${this.capacity.kind === 'karpenter' ? 'Karpenter' : 'Cluster Autoscaler'} adds ${n.name} in ${t.zone} for ${p.namespace}/${p.name}`);
-          return true;
-        }
-        this.snapshot.removeNode(n.name);
-        this.nodeSpecs.delete(n.name);
+      const candidates = this.capacity.candidates(this.nodesPerGroup(), (z) => !this.zonesDown.has(z));
+      if (candidates.length === 0) return false;
+      const temp = candidates.map((t, i) => this.addNode({ ...this.fromTemplate(t), name: `${this.fromTemplate(t).name}-candidate-${i}` }, this.now + this.capacity.nodeStartSeconds));
+      const cs = new CycleState(p, this.snapshot);
+      const fits = this.framework.runPreFilters(cs) ? [] : temp.filter((n) => !this.framework.runFilters(cs, n));
+      let best = -1;
+      if (fits.length > 0) {
+        const scores = fits.length > 1 ? this.framework.prioritize(cs, fits) : [0];
+        best = 0;
+        for (let i = 1; i < fits.length; i++) if (scores[i] > scores[best]) best = i;
+      }
+      const keep = best >= 0 ? candidates[temp.indexOf(fits[best])] : undefined;
+      for (const n of temp) this.snapshot.removeNode(n.name);
+      if (keep) {
+        const n = this.addNode(this.fromTemplate(keep), this.now + this.capacity.nodeStartSeconds);
+        this.addedNodes.push(n.name);
+        this.note(`${this.capacity.kind === 'karpenter' ? 'Karpenter' : 'Cluster Autoscaler'} adds ${n.name} in ${keep.zone} for ${p.namespace}/${p.name}`);
+        return true;
       }
     }
     return false;

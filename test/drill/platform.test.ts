@@ -1,0 +1,30 @@
+/** (d) The default platform, as synthesized, survives the loss of every AZ. */
+import { loadConfig } from '../../lib/config/load';
+import { drillPlatform } from '../../lib/drill';
+
+describe('(d) the default platform', () => {
+  const r = drillPlatform('default');
+
+  it('recognises VictoriaMetrics in the synthesized manifests', () => {
+    const config = loadConfig('default');
+    expect(r.victoriametrics?.namespace).toBe(config.victoriametrics.namespace);
+    expect(r.victoriametrics?.replicationFactor).toBe(config.victoriametrics.replicationFactor);
+    expect(r.victoriametrics?.shards).toHaveLength(config.victoriametrics.vmstorage.shards);
+    expect(r.zones).toEqual(config.availabilityZones);
+  });
+
+  it('survives every AZ loss: shards readable, ingestion on, whole again while the AZ is down', () => {
+    const failures = r.scenarios.filter((s) => !s.ok).map((s) => `${s.title}: ${s.checks.filter((c) => !c.ok).map((c) => c.text).join('; ')}`);
+    expect(failures).toEqual([]);
+    const losses = r.scenarios.filter((s) => s.id.startsWith('az-loss'));
+    expect(losses).toHaveLength(loadConfig('default').availabilityZones.length);
+    for (const s of losses) {
+      expect(s.vm!.readsComplete).toBe(true);
+      expect(s.vm!.ingestion).toBe(true);
+      expect(s.vm!.wholeAfterSeconds).not.toBeNull();
+      expect(s.vm!.wholeAfterSeconds!).toBeLessThan(r.timing.nodeRemovalSeconds);
+      expect(s.phases.every((p) => p.pending.length === 0)).toBe(true);
+    }
+    expect(r.ok).toBe(true);
+  });
+});
