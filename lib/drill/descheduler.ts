@@ -26,26 +26,48 @@ export function planDescheduler(c: Cluster): DeschedulerPlan {
   const seen = new Set<string>();
   const live = c.pods.filter((p) => p.nodeIdx >= 0 && !p.terminating);
   const nodes = c.snapshot.nodes.filter((n) => n.ready && !n.taints.some((t) => t.effect !== 'PreferNoSchedule'));
+  const byNamespace = new Map<string, SimPod[]>();
   for (const p of live) {
-    if (p.info.spreadSystemDefaulted) continue;
+    const list = byNamespace.get(p.namespace);
+    if (list) list.push(p);
+    else byNamespace.set(p.namespace, [p]);
+  }
+  const infos = new Set<number>();
+  for (const p of live) {
+    if (p.info.spreadSystemDefaulted || infos.has(p.info.id)) continue;
+    infos.add(p.info.id);
     for (const k of p.info.spreadConstraints) {
       const key = `${p.namespace}|${k.selector.key}|${k.topologyKey}|${k.maxSkew}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const domains = new Map<string, SimPod[]>();
+      const d = c.snapshot.domains(k.topologyKey);
+      const eligible = new Uint8Array(d.values.length);
+      const checkAffinity = k.nodeAffinityPolicy === 'Honor' && p.info.hasRequiredNodeAffinity;
       for (const n of nodes) {
-        const v = n.labels[k.topologyKey];
-        if (v !== undefined && (k.nodeAffinityPolicy === 'Ignore' || p.info.requiredNodeAffinity(n.labels, n.name)) && !domains.has(v)) domains.set(v, []);
+        const id = d.ids[n.idx];
+        if (id >= 0 && (!checkAffinity || p.info.requiredNodeAffinity(n.labels, n.name))) eligible[id] = 1;
       }
-      for (const q of live) {
-        if (q.namespace !== p.namespace || !k.selector.matches(q.labels)) continue;
-        const v = c.node(q)!.labels[k.topologyKey];
-        if (v !== undefined && domains.has(v)) domains.get(v)!.push(q);
+      const podsBy: SimPod[][] = Array.from({ length: d.values.length }, () => []);
+      for (const q of byNamespace.get(p.namespace)!) {
+        if (!k.selector.matches(q.labels)) continue;
+        const id = d.ids[q.nodeIdx];
+        if (id >= 0 && eligible[id]) podsBy[id].push(q);
       }
-      if (domains.size < 2) continue;
-      const sorted = [...domains.entries()].map(([v, pods]) => ({ v, pods: [...pods].sort((a, b) => a.uid - b.uid) })).sort((a, b) => a.pods.length - b.pods.length || (a.v < b.v ? -1 : 1));
-      const counts = Object.fromEntries(sorted.map((d) => [d.v, d.pods.length]));
-      if (sorted[sorted.length - 1].pods.length - sorted[0].pods.length <= k.maxSkew) continue;
+      let min = Infinity;
+      let max = -Infinity;
+      let domainCount = 0;
+      for (let id = 0; id < podsBy.length; id++) {
+        if (!eligible[id]) continue;
+        domainCount++;
+        min = Math.min(min, podsBy[id].length);
+        max = Math.max(max, podsBy[id].length);
+      }
+      if (domainCount < 2 || max - min <= k.maxSkew) continue;
+      const sorted = podsBy
+        .map((pods, id) => ({ v: d.values[id], pods: pods.sort((a, b) => a.uid - b.uid), id }))
+        .filter((x) => eligible[x.id])
+        .sort((a, b) => a.pods.length - b.pods.length || (a.v < b.v ? -1 : 1));
+      const counts = Object.fromEntries(sorted.map((x) => [x.v, x.pods.length]));
       imbalances.push({ namespace: p.namespace, selector: k.selector.key, topologyKey: k.topologyKey, maxSkew: k.maxSkew, counts });
       const sum = sorted.reduce((s, d) => s + d.pods.length, 0);
       const avg = sum / sorted.length;
@@ -72,7 +94,8 @@ export function planDescheduler(c: Cluster): DeschedulerPlan {
       }
     }
   }
-  const allowed = new Map(c.pdbStatus().map((s) => [s.pdb, s.allowed]));
+  const relevant = new Set(c.pdbs.filter((b) => [...chosen].some((p) => b.namespace === p.namespace && b.selector.matches(p.labels))));
+  const allowed = new Map(c.pdbStatus(relevant).map((s) => [s.pdb, s.allowed]));
   const evict: SimPod[] = [];
   const blockedByPdb: SimPod[] = [];
   for (const p of chosen) {

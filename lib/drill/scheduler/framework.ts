@@ -8,6 +8,9 @@ import { Snapshot, NodeInfo, SimPod } from './snapshot';
 
 export const MAX_NODE_SCORE = 100;
 
+/** PreFilter's framework.Skip: the plugin's Filter is not run in this cycle. */
+export const SKIP = 'Skip' as const;
+
 export type Code = 'Unschedulable' | 'UnschedulableAndUnresolvable';
 
 export interface Status {
@@ -27,6 +30,8 @@ export function unresolvable(plugin: string, ...reasons: string[]): Status {
 /** Per-cycle data, as framework.CycleState. */
 export class CycleState {
   private readonly data = new Map<string, unknown>();
+  /** Plugins whose PreFilter returned SKIP in this cycle. */
+  readonly skipped = new Set<Plugin>();
   constructor(
     readonly pod: SimPod,
     readonly snapshot: Snapshot,
@@ -62,7 +67,8 @@ export interface Plugin {
    * pods: its result is cached per compiled pod spec until the node set changes.
    */
   readonly staticFilter?: boolean;
-  preFilter?(cs: CycleState): Status | undefined;
+  /** A failure Status, undefined to go on, or SKIP when Filter has nothing to check (framework.Skip). */
+  preFilter?(cs: CycleState): Status | undefined | typeof SKIP;
   filter?(cs: CycleState, node: NodeInfo): Status | undefined;
   /** Returns false to skip scoring (framework.Skip). */
   preScore?(cs: CycleState, feasible: readonly NodeInfo[]): boolean;
@@ -169,17 +175,28 @@ export class Framework {
   runPreFilters(cs: CycleState): Status | undefined {
     for (const p of this.preFilters) {
       const s = p.preFilter!(cs);
-      if (s) return s;
+      if (s === SKIP) cs.skipped.add(p);
+      else if (s) return s;
     }
     return undefined;
+  }
+
+  private activeFilters(cs: CycleState): Plugin[] {
+    let active = cs.read<Plugin[]>('framework:filters');
+    if (!active) {
+      active = this.dynamicFilters.filter((p) => !cs.skipped.has(p));
+      cs.write('framework:filters', active);
+    }
+    return active;
   }
 
   /** Runs every Filter plugin on one node (after PreFilter), stopping at the first failure. */
   runFilters(cs: CycleState, node: NodeInfo): Status | undefined {
     const s = this.staticStatus(cs, node);
     if (s) return s;
-    for (const p of this.dynamicFilters) {
-      const r = p.filter!(cs, node);
+    const active = this.activeFilters(cs);
+    for (let i = 0; i < active.length; i++) {
+      const r = active[i].filter!(cs, node);
       if (r) return r;
     }
     return undefined;
@@ -218,10 +235,12 @@ export class Framework {
     const feasible: NodeInfo[] = [];
     let processed = 0;
     const start = snapshot.nextStartNodeIndex % all;
+    const active = this.activeFilters(cs);
     for (let k = 0; k < all && feasible.length < toFind; k++) {
       const n = nodes[(start + k) % all];
       processed++;
-      const s = this.runFilters(cs, n);
+      let s: Status | undefined | null = this.staticStatus(cs, n);
+      if (!s) for (let i = 0; i < active.length && !s; i++) s = active[i].filter!(cs, n);
       if (s) failures.set(n.name, s);
       else feasible.push(n);
     }

@@ -90,6 +90,9 @@ export interface Domains {
   readonly values: string[];
 }
 
+/** Epochs are unique across snapshots: compiled pod specs (and their caches) are shared by clones. */
+let lastEpoch = 0;
+
 export class Snapshot {
   constructor(readonly volumes: VolumeCatalog = new VolumeCatalog()) {}
   /** Every node ever added, by index; removed nodes are undefined. */
@@ -99,8 +102,8 @@ export class Snapshot {
   private ordered: NodeInfo[] = [];
   private zones: string[] = [];
   private zoneNodes = new Map<string, NodeInfo[]>();
-  /** Bumped whenever a node is added or removed or its labels/taints change. */
-  epoch = 0;
+  /** Changes whenever a node is added or removed or its labels/taints change. */
+  epoch = ++lastEpoch;
   private readonly counters = new Map<string, PodCounter>();
   private readonly countersByAnchor = new Map<string, PodCounter[]>();
   private readonly countersNoAnchor: PodCounter[] = [];
@@ -112,6 +115,56 @@ export class Snapshot {
   nextStartNodeIndex = 0;
   /** Pods with any pod (anti-)affinity term, bound to a node. */
   podsWithAffinity = 0;
+
+  /**
+   * A copy with the same node indexes and counters (so a scenario starts from the steady state
+   * without recounting), pods mapped through `mapPod`.
+   */
+  clone(volumes: VolumeCatalog, mapPod: (p: SimPod) => SimPod): Snapshot {
+    const c = new Snapshot(volumes);
+    const nodeMap = new Map<NodeInfo, NodeInfo>();
+    for (const n of this.byIdx) {
+      if (!n) {
+        c.byIdx.push(undefined);
+        continue;
+      }
+      const m = new NodeInfo(n.idx, n.name, n.labels, [...n.taints], n.unschedulable, n.allocCpu, n.allocMem, n.allocPods, n.group);
+      m.reqCpu = n.reqCpu;
+      m.reqMem = n.reqMem;
+      m.nzCpu = n.nzCpu;
+      m.nzMem = n.nzMem;
+      m.ready = n.ready;
+      m.readyAt = n.readyAt;
+      for (const p of n.pods) m.pods.push(mapPod(p));
+      nodeMap.set(n, m);
+      c.byIdx.push(m);
+      c.byName.set(m.name, m);
+    }
+    c.zones = [...this.zones];
+    for (const [z, list] of this.zoneNodes) c.zoneNodes.set(z, list.map((n) => nodeMap.get(n)!));
+    c.ordered = this.ordered.map((n) => nodeMap.get(n)!);
+    const counterMap = new Map<PodCounter, PodCounter>();
+    for (const [k, old] of this.counters) {
+      const n = new PodCounter(old.match, old.includeTerminating);
+      n.perNode.push(...old.perNode);
+      counterMap.set(old, n);
+      c.counters.set(k, n);
+    }
+    for (const [a, list] of this.countersByAnchor) c.countersByAnchor.set(a, list.map((x) => counterMap.get(x)!));
+    for (const x of this.countersNoAnchor) c.countersNoAnchor.push(counterMap.get(x)!);
+    for (const [sel, m] of this.bySelector) c.bySelector.set(sel, new Map([...m].map(([ns, x]) => [ns, counterMap.get(x)!])));
+    for (const [t, x] of this.byTerm) c.byTerm.set(t, counterMap.get(x)!);
+    for (const [k, old] of this.held) {
+      const h = new HeldTerm(old.kind, old.term, old.weight);
+      h.perNode.push(...old.perNode);
+      h.total = old.total;
+      c.held.set(k, h);
+      c.heldByKind[h.kind].push(h);
+    }
+    c.nextStartNodeIndex = this.nextStartNodeIndex;
+    c.podsWithAffinity = this.podsWithAffinity;
+    return c;
+  }
 
   get nodes(): readonly NodeInfo[] {
     return this.ordered;
@@ -166,7 +219,7 @@ export class Snapshot {
 
   /** Call after changing a node's taints or unschedulable flag. */
   touch(): void {
-    this.epoch++;
+    this.epoch = ++lastEpoch;
   }
 
   private reorder(): void {
@@ -176,7 +229,7 @@ export class Snapshot {
     const max = Math.max(0, ...lists.map((l) => l.length));
     for (let i = 0; i < max; i++) for (const l of lists) if (i < l.length) out.push(l[i]);
     this.ordered = out;
-    this.epoch++;
+    this.epoch = ++lastEpoch;
   }
 
   domains(key: string): Domains {
@@ -277,6 +330,25 @@ export class Snapshot {
 
   heldTerms(kind: HeldKind): readonly HeldTerm[] {
     return this.heldByKind[kind];
+  }
+
+  private readonly bySelector = new Map<Selector, Map<string, PodCounter>>();
+  private readonly byTerm = new Map<CompiledTerm, PodCounter>();
+
+  /** counter() for one namespace, cached by selector object (the hot path of PodTopologySpread). */
+  spreadCounter(namespace: string, selector: Selector): PodCounter {
+    let m = this.bySelector.get(selector);
+    if (!m) this.bySelector.set(selector, (m = new Map()));
+    let c = m.get(namespace);
+    if (!c) m.set(namespace, (c = this.counter(new Set([namespace]), selector, false)));
+    return c;
+  }
+
+  /** counter() for a pod affinity term (terminating pods included, as upstream). */
+  termCounter(term: CompiledTerm): PodCounter {
+    let c = this.byTerm.get(term);
+    if (!c) this.byTerm.set(term, (c = this.counter(term.namespaces, term.selector, true)));
+    return c;
   }
 
   /** Per-node count of bound pods in `namespaces` matching `selector`. */

@@ -99,8 +99,9 @@ export class Cluster {
     readonly timing: Timing = DEFAULT_TIMING,
     readonly region = '',
     framework?: Framework,
+    snapshot?: Snapshot,
   ) {
-    this.snapshot = new Snapshot(volumes);
+    this.snapshot = snapshot ?? new Snapshot(volumes);
     this.framework = framework ?? defaultFramework();
   }
 
@@ -117,26 +118,17 @@ export class Cluster {
 
   /** A deep copy sharing only immutable parts (compiled specs, workloads). */
   clone(): Cluster {
-    const c = new Cluster(this.workloads, this.pdbs, this.volumes.clone(), this.capacity, this.timing, this.region, this.framework);
+    const podMap = new Map<SimPod, SimPod>();
+    for (const p of this.pods) podMap.set(p, { ...p });
+    const snapshot = this.snapshot.clone(this.volumes.clone(), (p) => podMap.get(p)!);
+    const c = new Cluster(this.workloads, this.pdbs, this.volumes, this.capacity, this.timing, this.region, this.framework, snapshot);
     c.now = this.now;
     c.uid = this.uid;
     c.seq = new Map(this.seq);
     for (const z of this.zonesDown) c.zonesDown.add(z);
     for (const [k, v] of this.nodeSpecs) c.nodeSpecs.set(k, v);
     c.addedNodes.push(...this.addedNodes);
-    for (const n of this.snapshot.nodes) {
-      const m = c.snapshot.addNode((idx) => new NodeInfo(idx, n.name, n.labels, [...n.taints], n.unschedulable, n.allocCpu, n.allocMem, n.allocPods, n.group));
-      m.ready = n.ready;
-      m.readyAt = n.readyAt;
-    }
-    const byIdx = new Map<number, NodeInfo>();
-    for (const n of this.snapshot.nodes) byIdx.set(n.idx, c.snapshot.node(n.name)!);
-    for (const p of this.pods) {
-      const q: SimPod = { ...p, nodeIdx: -1, terminating: false };
-      c.pods.push(q);
-      if (p.nodeIdx >= 0) c.snapshot.bind(q, byIdx.get(p.nodeIdx)!);
-      if (p.terminating) c.snapshot.markTerminating(q);
-    }
+    c.pods = this.pods.map((p) => podMap.get(p)!);
     return c;
   }
 
@@ -182,8 +174,14 @@ export class Cluster {
   /** Runs every controller once: creates the pods that are missing. */
   reconcile(): number {
     let created = 0;
+    const byWorkload = new Map<string, SimPod[]>();
+    for (const p of this.pods) {
+      const list = byWorkload.get(p.workload);
+      if (list) list.push(p);
+      else byWorkload.set(p.workload, [p]);
+    }
     for (const w of this.workloads) {
-      const mine = this.pods.filter((p) => p.workload === w.key);
+      const mine = byWorkload.get(w.key) ?? [];
       if (w.kind === 'Pod') {
         if (mine.length === 0 && !this.seq.has(w.key)) {
           this.seq.set(w.key, 1);
@@ -385,11 +383,9 @@ export class Cluster {
 
   /** Deletes nodes; the pod GC deletes their pods (StatefulSets may then recreate them). */
   removeNodes(names: readonly string[]): void {
-    for (const name of names) {
-      const gone = this.snapshot.removeNode(name);
-      const set = new Set(gone);
-      this.pods = this.pods.filter((p) => !set.has(p));
-    }
+    const gone = new Set<SimPod>();
+    for (const name of names) for (const p of this.snapshot.removeNode(name)) gone.add(p);
+    this.pods = this.pods.filter((p) => !gone.has(p));
     this.note(`${names.length} node object(s) deleted; pods on them deleted`);
   }
 
@@ -422,9 +418,16 @@ export class Cluster {
 
   // ---- PDBs ----
 
-  pdbStatus(): { pdb: DisruptionBudget; expected: number; healthy: number; allowed: number }[] {
-    return this.pdbs.map((pdb) => {
-      const pods = this.pods.filter((p) => p.namespace === pdb.namespace && pdb.selector.matches(p.labels));
+  /** disruptionsAllowed of each PodDisruptionBudget (or of `only`). */
+  pdbStatus(only?: ReadonlySet<DisruptionBudget>): { pdb: DisruptionBudget; expected: number; healthy: number; allowed: number }[] {
+    const byNamespace = new Map<string, SimPod[]>();
+    for (const p of this.pods) {
+      const list = byNamespace.get(p.namespace);
+      if (list) list.push(p);
+      else byNamespace.set(p.namespace, [p]);
+    }
+    return this.pdbs.filter((pdb) => !only || only.has(pdb)).map((pdb) => {
+      const pods = (byNamespace.get(pdb.namespace) ?? []).filter((p) => pdb.selector.matches(p.labels));
       const expected = this.workloads
         .filter((w) => w.namespace === pdb.namespace && pdb.selector.matches(w.podLabels))
         .reduce((s, w) => s + w.replicas, 0) || pods.length;

@@ -10,7 +10,7 @@
  *   and preferred (anti-)affinity towards the incoming pod, summed per topology domain.
  * Terms' namespaces default to the pod's own; terminating pods count (upstream does not skip them).
  */
-import { CycleState, MAX_NODE_SCORE, Plugin, unresolvable, unschedulable } from '../framework';
+import { CycleState, MAX_NODE_SCORE, Plugin, unresolvable, unschedulable, SKIP } from '../framework';
 import { CompiledTerm, termMatchesPod } from '../pod-info';
 import { NodeInfo, PodCounter } from '../snapshot';
 
@@ -42,7 +42,7 @@ function domainCounts(cs: CycleState, key: string, counter: PodCounter): Float64
 }
 
 function termCounter(cs: CycleState, t: CompiledTerm): PodCounter {
-  return cs.snapshot.counter(t.namespaces, t.selector, true);
+  return cs.snapshot.termCounter(t);
 }
 
 export const InterPodAffinity: Plugin = {
@@ -68,7 +68,7 @@ export const InterPodAffinity: Plugin = {
     }
     const antiCounts = info.antiAffinity.map((t) => domainCounts(cs, t.topologyKey, termCounter(cs, t)));
     const selfMatchesAffinity = info.affinity.length > 0 && info.affinity.every((t) => termMatchesPod(t, info.namespace, cs.pod.labels));
-    if (existingAnti.size === 0 && info.affinity.length === 0 && info.antiAffinity.length === 0) return undefined;
+    if (existingAnti.size === 0 && info.affinity.length === 0 && info.antiAffinity.length === 0) return SKIP;
     const state: FilterState = { affinityCounts, affinityAnyMatch, selfMatchesAffinity, antiCounts, existingAnti };
     cs.write(NAME, state);
     return undefined;

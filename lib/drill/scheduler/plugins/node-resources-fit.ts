@@ -9,11 +9,15 @@ export const NodeResourcesFit: Plugin = {
   name: 'NodeResourcesFit',
   filter(cs, node) {
     const info = cs.pod.info;
+    const pods = node.pods.length + 1 > node.allocPods;
+    const cpu = info.cpu > 0 && node.reqCpu + info.cpu > node.allocCpu;
+    const mem = info.memory > 0 && node.reqMem + info.memory > node.allocMem;
+    if (!pods && !cpu && !mem) return undefined;
     const reasons: string[] = [];
-    if (node.pods.length + 1 > node.allocPods) reasons.push('Too many pods');
-    if (info.cpu > 0 && node.reqCpu + info.cpu > node.allocCpu) reasons.push('Insufficient cpu');
-    if (info.memory > 0 && node.reqMem + info.memory > node.allocMem) reasons.push('Insufficient memory');
-    return reasons.length ? unschedulable('NodeResourcesFit', ...reasons) : undefined;
+    if (pods) reasons.push('Too many pods');
+    if (cpu) reasons.push('Insufficient cpu');
+    if (mem) reasons.push('Insufficient memory');
+    return unschedulable('NodeResourcesFit', ...reasons);
   },
   score(cs, node) {
     const info = cs.pod.info;

@@ -12,7 +12,7 @@
  */
 import { DO_NOT_SCHEDULE_EFFECTS, findUntoleratedTaint } from '../../model/selectors';
 import { LabelHostname } from '../../model/types';
-import { CycleState, MAX_NODE_SCORE, Plugin, unresolvable, unschedulable } from '../framework';
+import { CycleState, MAX_NODE_SCORE, Plugin, unresolvable, unschedulable, SKIP } from '../framework';
 import { CompiledConstraint } from '../pod-info';
 import { NodeInfo, PodCounter } from '../snapshot';
 
@@ -23,6 +23,7 @@ const NAME = 'PodTopologySpread';
 
 interface FilterState {
   constraints: CompiledConstraint[];
+  ids: Int32Array[];
   /** Per constraint: matching pods per domain id, and whether the domain is eligible. */
   counts: Int32Array[];
   present: Uint8Array[];
@@ -32,6 +33,8 @@ interface FilterState {
 
 interface ScoreState {
   constraints: CompiledConstraint[];
+  ids: Int32Array[];
+  hostname: boolean[];
   counters: PodCounter[];
   counts: Float64Array[];
   present: Uint8Array[];
@@ -72,16 +75,15 @@ export const PodTopologySpread: Plugin = {
   preFilter(cs) {
     const info = cs.pod.info;
     const constraints = info.spreadSystemDefaulted ? [] : info.spreadConstraints.filter((c) => c.hard);
-    if (constraints.length === 0) return undefined;
+    if (constraints.length === 0) return SKIP;
     const snap = cs.snapshot;
     const elig = eligibility(cs, 'hard', constraints, true);
-    const ns = new Set([info.namespace]);
-    const state: FilterState = { constraints, counts: [], present: [], minMatch: [], selfMatch: [] };
+    const state: FilterState = { constraints, ids: [], counts: [], present: [], minMatch: [], selfMatch: [] };
     constraints.forEach((c, i) => {
       const d = snap.domains(c.topologyKey);
       const counts = new Int32Array(d.values.length);
       const present = new Uint8Array(d.values.length);
-      const counter = snap.counter(ns, c.selector, false);
+      const counter = snap.spreadCounter(info.namespace, c.selector);
       const e = elig[i];
       for (const n of snap.nodes) {
         if (!e[n.idx]) continue;
@@ -97,6 +99,7 @@ export const PodTopologySpread: Plugin = {
         if (counts[id] < min) min = counts[id];
       }
       if (domainsNum < c.minDomains) min = 0;
+      state.ids.push(d.ids);
       state.counts.push(counts);
       state.present.push(present);
       state.minMatch.push(min);
@@ -109,12 +112,11 @@ export const PodTopologySpread: Plugin = {
     const s = cs.read<FilterState>(NAME);
     if (!s) return undefined;
     for (let i = 0; i < s.constraints.length; i++) {
-      const c = s.constraints[i];
-      if (node.labels[c.topologyKey] === undefined) return unresolvable(NAME, ErrReasonNodeLabelNotMatch);
-      const id = cs.snapshot.domains(c.topologyKey).ids[node.idx];
+      const id = s.ids[i][node.idx];
+      if (id < 0) return unresolvable(NAME, ErrReasonNodeLabelNotMatch);
       const matchNum = s.present[i][id] ? s.counts[i][id] : 0;
       const skew = matchNum + (s.selfMatch[i] ? 1 : 0) - s.minMatch[i];
-      if (skew > c.maxSkew) return unschedulable(NAME, ErrReasonConstraintsNotMatch);
+      if (skew > s.constraints[i].maxSkew) return unschedulable(NAME, ErrReasonConstraintsNotMatch);
     }
     return undefined;
   },
@@ -125,26 +127,31 @@ export const PodTopologySpread: Plugin = {
     const snap = cs.snapshot;
     const requireAll = !info.spreadSystemDefaulted;
     const ignored = new Set<number>();
+    const ids = constraints.map((c) => snap.domains(c.topologyKey).ids);
+    const hostname = constraints.map((c) => c.topologyKey === LabelHostname);
     const present = constraints.map((c) => new Uint8Array(snap.domains(c.topologyKey).values.length));
     const size = constraints.map(() => 0);
+    const k = constraints.length;
     for (const n of feasible) {
-      if (requireAll && !hasAllKeys(n, constraints)) {
-        ignored.add(n.idx);
-        continue;
+      if (requireAll) {
+        let all = true;
+        for (let i = 0; i < k; i++) if (ids[i][n.idx] < 0) all = false;
+        if (!all) {
+          ignored.add(n.idx);
+          continue;
+        }
       }
-      constraints.forEach((c, i) => {
-        if (c.topologyKey === LabelHostname) return;
-        const id = snap.domains(c.topologyKey).ids[n.idx];
-        if (id < 0) return;
-        if (!present[i][id]) {
+      for (let i = 0; i < k; i++) {
+        if (hostname[i]) continue;
+        const id = ids[i][n.idx];
+        if (id >= 0 && !present[i][id]) {
           present[i][id] = 1;
           size[i]++;
         }
-      });
+      }
     }
     const weights = constraints.map((c, i) => Math.log((c.topologyKey === LabelHostname ? feasible.length - ignored.size : size[i]) + 2));
-    const ns = new Set([info.namespace]);
-    const counters = constraints.map((c) => snap.counter(ns, c.selector, false));
+    const counters = constraints.map((c) => snap.spreadCounter(info.namespace, c.selector));
     const elig = eligibility(cs, 'soft', constraints, requireAll);
     const counts = constraints.map((c, i) => {
       const out = new Float64Array(present[i].length);
@@ -160,7 +167,7 @@ export const PodTopologySpread: Plugin = {
       }
       return out;
     });
-    const state: ScoreState = { constraints, counters, counts, present, weights, ignored };
+    const state: ScoreState = { constraints, ids, hostname, counters, counts, present, weights, ignored };
     cs.write(NAME + ':score', state);
     return true;
   },
@@ -169,12 +176,10 @@ export const PodTopologySpread: Plugin = {
     if (s.ignored.has(node.idx)) return -1;
     let score = 0;
     for (let i = 0; i < s.constraints.length; i++) {
-      const c = s.constraints[i];
-      if (node.labels[c.topologyKey] === undefined) continue;
-      let cnt: number;
-      if (c.topologyKey === LabelHostname) cnt = s.counters[i].perNode[node.idx];
-      else cnt = s.counts[i][cs.snapshot.domains(c.topologyKey).ids[node.idx]];
-      score += cnt * s.weights[i] + (c.maxSkew - 1);
+      const id = s.ids[i][node.idx];
+      if (id < 0) continue;
+      const cnt = s.hostname[i] ? s.counters[i].perNode[node.idx] : s.counts[i][id];
+      score += cnt * s.weights[i] + (s.constraints[i].maxSkew - 1);
     }
     return Math.round(score);
   },

@@ -10,11 +10,13 @@ export const TaintToleration: Plugin = {
   name: 'TaintToleration',
   staticFilter: true,
   filter(cs, node) {
+    if (node.taints.length === 0) return undefined;
     const taint = findUntoleratedTaint(node.taints, cs.pod.info.tolerations, DO_NOT_SCHEDULE_EFFECTS);
     if (!taint) return undefined;
     return unresolvable('TaintToleration', `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
   },
   score(cs, node) {
+    if (node.taints.length === 0) return 0;
     const tolerations = cs.pod.info.tolerations.filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
     let n = 0;
     for (const taint of node.taints) {

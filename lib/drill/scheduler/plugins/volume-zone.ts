@@ -4,7 +4,7 @@
  * fits nodes in one of those zones.
  */
 import { LabelRegion, LabelRegionBeta, LabelZone, LabelZoneBeta } from '../../model/types';
-import { Plugin, unresolvable } from '../framework';
+import { Plugin, unresolvable, SKIP } from '../framework';
 import { VolumeCatalog } from '../volumes';
 
 export const ErrReasonConflict = 'node(s) had no available volume zone';
@@ -12,19 +12,26 @@ const TOPOLOGY_LABELS = [LabelZone, LabelZoneBeta, LabelRegion, LabelRegionBeta]
 
 export const VolumeZone: Plugin = {
   name: 'VolumeZone',
-  filter(cs, node) {
-    if (cs.pod.claims.length === 0) return undefined;
+  preFilter(cs) {
+    if (cs.pod.claims.length === 0) return SKIP;
     const vc = cs.snapshot.volumes;
+    const wants: { key: string; values: string[] }[] = [];
     for (const name of cs.pod.claims) {
       const claim = vc.claims.get(VolumeCatalog.claimKey(cs.pod.namespace, name));
       const v = claim?.volumeName ? vc.volumes.get(claim.volumeName) : undefined;
       if (!v) continue;
-      for (const key of TOPOLOGY_LABELS) {
-        const want = v.labels[key];
-        if (want === undefined) continue;
-        const have = node.labels[key];
-        if (have === undefined || !want.split('__').includes(have)) return unresolvable('VolumeZone', ErrReasonConflict);
-      }
+      for (const key of TOPOLOGY_LABELS) if (v.labels[key] !== undefined) wants.push({ key, values: v.labels[key].split('__') });
+    }
+    if (wants.length === 0) return SKIP;
+    cs.write('VolumeZone', wants);
+    return undefined;
+  },
+  filter(cs, node) {
+    const wants = cs.read<{ key: string; values: string[] }[]>('VolumeZone');
+    if (!wants) return undefined;
+    for (const w of wants) {
+      const have = node.labels[w.key];
+      if (have === undefined || !w.values.includes(have)) return unresolvable('VolumeZone', ErrReasonConflict);
     }
     return undefined;
   },
