@@ -89,9 +89,9 @@ function summarisePending(pending: readonly { pod: string; reason: string }[]): 
 }
 
 function lostReplicas(c: Cluster, t: number): ScenarioResult['lostReplicas'] {
-  return c.workloads
-    .map((w) => ({ workload: w.key, desired: w.replicas, running: c.pods.filter((p) => p.workload === w.key && c.isLive(p, t)).length }))
-    .filter((x) => x.running < x.desired);
+  const live = new Map<string, number>();
+  for (const p of c.pods) if (c.isLive(p, t)) live.set(p.workload, (live.get(p.workload) ?? 0) + 1);
+  return c.workloads.map((w) => ({ workload: w.key, desired: w.replicas, running: live.get(w.key) ?? 0 })).filter((x) => x.running < x.desired);
 }
 
 export function runDrill(input: DrillInput): DrillResult {
@@ -165,7 +165,8 @@ function runLoss(base: Cluster, vm: VmCluster | undefined, id: string, title: st
   c.now = T.nodeMonitorGracePeriodSeconds;
   c.taintUnreachable(names);
   c.settle();
-  const onLost = c.pods.filter((p) => p.nodeIdx >= 0 && names.includes(c.node(p)!.name));
+  const lostSet = new Set(names);
+  const onLost = c.pods.filter((p) => p.nodeIdx >= 0 && lostSet.has(c.node(p)!.name));
   const byTime = new Map<number, SimPod[]>();
   let never = 0;
   for (const p of onLost) {

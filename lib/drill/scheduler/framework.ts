@@ -73,6 +73,8 @@ export interface Plugin {
   /** Returns false to skip scoring (framework.Skip). */
   preScore?(cs: CycleState, feasible: readonly NodeInfo[]): boolean;
   score?(cs: CycleState, node: NodeInfo): number;
+  /** Score for every feasible node at once (same result as score(), without per-node lookups). */
+  scoreAll?(cs: CycleState, nodes: readonly NodeInfo[]): number[];
   normalizeScore?(cs: CycleState, scores: number[], nodes: readonly NodeInfo[]): void;
 }
 
@@ -98,8 +100,8 @@ export function defaultNormalizeScore(maxPriority: number, reverse: boolean, sco
 
 export interface ScheduleResult {
   readonly node?: NodeInfo;
-  /** Per-node filter failure (only nodes that were evaluated and failed). */
-  readonly failures: Map<string, Status>;
+  /** Filter failures of the nodes that were evaluated and failed (explain() names them per node). */
+  readonly failures: Status[];
   /** kube-scheduler FitError text, e.g. `0/6 nodes are available: 3 node(s) ...`. */
   readonly message?: string;
   readonly feasible: number;
@@ -224,7 +226,7 @@ export class Framework {
   schedule(pod: SimPod, snapshot: Snapshot): ScheduleResult {
     const nodes = snapshot.nodes;
     const all = nodes.length;
-    const failures = new Map<string, Status>();
+    const failures: Status[] = [];
     if (all === 0) return { failures, message: 'no nodes available to schedule pods', feasible: 0, evaluated: 0 };
     const cs = new CycleState(pod, snapshot);
     const pre = this.runPreFilters(cs);
@@ -241,12 +243,12 @@ export class Framework {
       processed++;
       let s: Status | undefined | null = this.staticStatus(cs, n);
       if (!s) for (let i = 0; i < active.length && !s; i++) s = active[i].filter!(cs, n);
-      if (s) failures.set(n.name, s);
+      if (s) failures.push(s);
       else feasible.push(n);
     }
     snapshot.nextStartNodeIndex = (start + processed) % all;
     if (feasible.length === 0) {
-      return { failures, message: fitErrorMessage(all, failures.values()), feasible: 0, evaluated: processed };
+      return { failures, message: fitErrorMessage(all, failures), feasible: 0, evaluated: processed };
     }
     if (feasible.length === 1) return { node: feasible[0], failures, feasible: 1, evaluated: processed };
     const total = this.prioritize(cs, feasible);
@@ -262,8 +264,12 @@ export class Framework {
     const total = new Array<number>(feasible.length).fill(0);
     for (const { plugin, weight } of this.scorers) {
       if (plugin.preScore && !plugin.preScore(cs, feasible)) continue;
-      const scores = new Array<number>(feasible.length);
-      for (let i = 0; i < feasible.length; i++) scores[i] = plugin.score!(cs, feasible[i]);
+      let scores: number[];
+      if (plugin.scoreAll) scores = plugin.scoreAll(cs, feasible);
+      else {
+        scores = new Array<number>(feasible.length);
+        for (let i = 0; i < feasible.length; i++) scores[i] = plugin.score!(cs, feasible[i]);
+      }
       plugin.normalizeScore?.(cs, scores, feasible);
       for (let i = 0; i < feasible.length; i++) total[i] += scores[i] * weight;
     }

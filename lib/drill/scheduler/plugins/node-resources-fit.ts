@@ -23,6 +23,15 @@ export const NodeResourcesFit: Plugin = {
     const info = cs.pod.info;
     return Math.trunc((leastRequested(node.nzCpu + info.nonZeroCpu, node.allocCpu) + leastRequested(node.nzMem + info.nonZeroMemory, node.allocMem)) / 2);
   },
+  scoreAll(cs, nodes) {
+    const info = cs.pod.info;
+    const out = new Array<number>(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      out[i] = Math.trunc((leastRequested(n.nzCpu + info.nonZeroCpu, n.allocCpu) + leastRequested(n.nzMem + info.nonZeroMemory, n.allocMem)) / 2);
+    }
+    return out;
+  },
 };
 
 /** leastRequestedScore in least_allocated.go. */
@@ -43,5 +52,10 @@ export const NodeResourcesBalancedAllocation: Plugin = {
     const fm = node.allocMem > 0 ? Math.min(1, (node.reqMem + info.memory) / node.allocMem) : 1;
     const std = Math.abs((fc - fm) / 2);
     return Math.trunc((1 - std) * MAX_NODE_SCORE);
+  },
+  scoreAll(cs, nodes) {
+    const out = new Array<number>(nodes.length);
+    for (let i = 0; i < nodes.length; i++) out[i] = NodeResourcesBalancedAllocation.score!(cs, nodes[i]);
+    return out;
   },
 };

@@ -129,7 +129,7 @@ export const PodTopologySpread: Plugin = {
     const ignored = new Set<number>();
     const ids = constraints.map((c) => snap.domains(c.topologyKey).ids);
     const hostname = constraints.map((c) => c.topologyKey === LabelHostname);
-    const present = constraints.map((c) => new Uint8Array(snap.domains(c.topologyKey).values.length));
+    const present = constraints.map((c) => new Uint8Array(c.topologyKey === LabelHostname ? 0 : snap.domains(c.topologyKey).values.length));
     const size = constraints.map(() => 0);
     const k = constraints.length;
     for (const n of feasible) {
@@ -154,8 +154,8 @@ export const PodTopologySpread: Plugin = {
     const counters = constraints.map((c) => snap.spreadCounter(info.namespace, c.selector));
     const elig = eligibility(cs, 'soft', constraints, requireAll);
     const counts = constraints.map((c, i) => {
+      if (c.topologyKey === LabelHostname) return new Float64Array(0);
       const out = new Float64Array(present[i].length);
-      if (c.topologyKey === LabelHostname) return out;
       const d = snap.domains(c.topologyKey);
       const e = elig[i];
       const per = counters[i].perNode;
@@ -182,6 +182,27 @@ export const PodTopologySpread: Plugin = {
       score += cnt * s.weights[i] + (s.constraints[i].maxSkew - 1);
     }
     return Math.round(score);
+  },
+  scoreAll(cs, nodes) {
+    const s = cs.read<ScoreState>(NAME + ':score')!;
+    const out = new Array<number>(nodes.length);
+    const k = s.constraints.length;
+    for (let j = 0; j < nodes.length; j++) {
+      const idx = nodes[j].idx;
+      if (s.ignored.size && s.ignored.has(idx)) {
+        out[j] = -1;
+        continue;
+      }
+      let score = 0;
+      for (let i = 0; i < k; i++) {
+        const id = s.ids[i][idx];
+        if (id < 0) continue;
+        const cnt = s.hostname[i] ? s.counters[i].perNode[idx] : s.counts[i][id];
+        score += cnt * s.weights[i] + (s.constraints[i].maxSkew - 1);
+      }
+      out[j] = Math.round(score);
+    }
+    return out;
   },
   normalizeScore(_cs, scores) {
     let min = Number.MAX_SAFE_INTEGER;

@@ -15,6 +15,11 @@ export const TaintToleration: Plugin = {
     if (!taint) return undefined;
     return unresolvable('TaintToleration', `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
   },
+  preScore(_cs, feasible) {
+    // With no PreferNoSchedule taint every node normalizes to 100: a constant that cannot change
+    // the choice, so the plugin is skipped.
+    return feasible.some((n) => n.taints.some((t) => t.effect === 'PreferNoSchedule'));
+  },
   score(cs, node) {
     if (node.taints.length === 0) return 0;
     const tolerations = cs.pod.info.tolerations.filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
