@@ -62,6 +62,12 @@ function main(): number {
   return result.ok ? 0 : 1;
 }
 
+// `drill | head` closes stdout early: that is not an error of the drill.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 try {
   process.exitCode = main();
 } catch (e) {

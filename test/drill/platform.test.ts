@@ -28,3 +28,11 @@ describe('(d) the default platform', () => {
     expect(r.ok).toBe(true);
   });
 });
+
+describe('the karpenter config', () => {
+  it('survives every AZ loss with Karpenter adding nodes in surviving AZs', () => {
+    const r = drillPlatform('karpenter');
+    expect(r.capacity).toMatch(/^Karpenter NodePool/);
+    expect(r.scenarios.filter((s) => !s.ok).map((s) => s.title)).toEqual([]);
+  });
+});
