@@ -6,10 +6,11 @@
  * - fixed: nothing is added (a cluster given as Node objects).
  */
 import { instanceAllocatable } from './instances';
-import { LabelHostname, LabelInstanceType, LabelNodeGroup, LabelRegion, LabelZone } from './model/types';
+import { LabelHostname, LabelInstanceType, LabelNodeGroup, LabelRegion, LabelZone, Taint } from './model/types';
 
 /** A node the capacity model could create. */
 export interface NodeTemplate {
+  readonly taints: readonly Taint[];
   readonly group: string;
   readonly zone: string;
   readonly instanceType: string;
@@ -29,7 +30,7 @@ export interface CapacityModel {
    */
   candidates(nodesPerGroup: ReadonlyMap<string, number>, zoneUp: (zone: string) => boolean): NodeTemplate[];
   /** Nodes that exist at the start, per group and zone. */
-  initialNodes(): { group: string; zone: string; instanceType: string }[];
+  initialNodes(): { group: string; zone: string; instanceType: string; labels?: Readonly<Record<string, string>>; taints?: readonly Taint[] }[];
   /** Seconds from the decision to add a node to the node being Ready. */
   readonly nodeStartSeconds: number;
 }
@@ -40,6 +41,9 @@ export interface NodeGroupSpec {
   readonly instanceType: string;
   readonly desired: number;
   readonly max: number;
+  /** Extra node labels and taints the group's nodes carry. */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly taints?: readonly Taint[];
 }
 
 export function templateLabels(group: string, zone: string, instanceType: string, region: string, name: string, groupLabel = LabelNodeGroup): Record<string, string> {
@@ -55,9 +59,9 @@ export function templateLabels(group: string, zone: string, instanceType: string
   };
 }
 
-function template(group: string, zone: string, instanceType: string, region: string, groupLabel?: string): NodeTemplate {
+function template(group: string, zone: string, instanceType: string, region: string, groupLabel?: string, extra: NodeGroupSpec['labels'] = {}, taints: readonly Taint[] = []): NodeTemplate {
   const a = instanceAllocatable(instanceType);
-  return { group, zone, instanceType, labels: templateLabels(group, zone, instanceType, region, '', groupLabel), cpuMillis: a.cpuMillis, memoryBytes: a.memoryBytes, pods: a.pods };
+  return { group, zone, instanceType, labels: { ...templateLabels(group, zone, instanceType, region, '', groupLabel), ...extra }, taints, cpuMillis: a.cpuMillis, memoryBytes: a.memoryBytes, pods: a.pods };
 }
 
 export class NodeGroupCapacity implements CapacityModel {
@@ -73,13 +77,13 @@ export class NodeGroupCapacity implements CapacityModel {
     return `one managed node group per AZ (${this.groups.length} groups of ${g?.instanceType}, ${g?.desired} nodes each, at most ${g?.max}); Cluster Autoscaler adds nodes only in a group's own AZ`;
   }
   initialNodes() {
-    return this.groups.flatMap((g) => Array.from({ length: g.desired }, () => ({ group: g.name, zone: g.zone, instanceType: g.instanceType })));
+    return this.groups.flatMap((g) => Array.from({ length: g.desired }, () => ({ group: g.name, zone: g.zone, instanceType: g.instanceType, labels: g.labels, taints: g.taints })));
   }
   candidates(nodesPerGroup: ReadonlyMap<string, number>, zoneUp: (zone: string) => boolean): NodeTemplate[] {
     return this.groups
       .filter((g) => zoneUp(g.zone) && (nodesPerGroup.get(g.name) ?? 0) < g.max)
       .sort((a, b) => (nodesPerGroup.get(a.name) ?? 0) - (nodesPerGroup.get(b.name) ?? 0) || a.name.localeCompare(b.name))
-      .map((g) => template(g.name, g.zone, g.instanceType, this.region));
+      .map((g) => template(g.name, g.zone, g.instanceType, this.region, undefined, g.labels, g.taints));
   }
 }
 
@@ -100,7 +104,7 @@ export class KarpenterCapacity implements CapacityModel {
     return `Karpenter NodePool ${this.nodePool}: ${this.instanceType} nodes in any surviving AZ of ${this.zones.join(', ')}, up to ${this.cpuLimit} vCPU`;
   }
   initialNodes() {
-    return this.systemGroups.flatMap((g) => Array.from({ length: g.desired }, () => ({ group: g.name, zone: g.zone, instanceType: g.instanceType })));
+    return this.systemGroups.flatMap((g) => Array.from({ length: g.desired }, () => ({ group: g.name, zone: g.zone, instanceType: g.instanceType, labels: g.labels, taints: g.taints })));
   }
   candidates(nodesPerGroup: ReadonlyMap<string, number>, zoneUp: (zone: string) => boolean): NodeTemplate[] {
     const vcpu = instanceAllocatable(this.instanceType).vcpu;

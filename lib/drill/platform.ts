@@ -1,46 +1,44 @@
 /**
  * The vm-multiaz platform as the drill sees it: the nodes its node groups start with, the capacity
- * model, and the synthesized Kubernetes objects (renderPlatformManifests).
+ * model, and the synthesized Kubernetes objects (renderPlatformManifests). Node groups and
+ * NodePools come from the cluster's own capacity plan (lib/cluster/capacity/model.ts), so the
+ * drill simulates exactly what the CDK code builds.
  */
+import { capacityOf } from '../cluster/capacity/model';
 import { PlatformConfig } from '../config/schema';
 import { renderPlatformManifests } from '../workloads/manifests';
-import { CapacityModel, KarpenterCapacity, NodeGroupCapacity, templateLabels } from './capacity';
+import { CapacityModel, KarpenterCapacity, NodeGroupCapacity, NodeGroupSpec, templateLabels } from './capacity';
 import { instanceAllocatable } from './instances';
 import { SourcedObject } from './input';
 import { NodeSpecInput } from './sim/cluster';
 
+/** The instance type Karpenter is modeled with: a general-purpose xlarge of the newest generation allowed. */
+function karpenterInstanceType(categories: readonly string[]): string {
+  const family = categories.includes('m') ? 'm' : categories.includes('c') ? 'c' : categories.includes('r') ? 'r' : 'm';
+  return `${family}7i.xlarge`;
+}
+
 export function platformCapacity(config: PlatformConfig): CapacityModel {
-  const cap = config.capacity as { mode: string; nodeGroups?: any; systemNodeGroups?: any; karpenter?: any };
-  if (cap.mode === 'karpenter') {
-    const k = cap.karpenter;
-    const category = (k.instanceCategories as string[]).includes('m') ? 'm' : k.instanceCategories[0];
-    const sys = cap.systemNodeGroups;
-    return new KarpenterCapacity(
-      'default',
-      config.availabilityZones,
-      `${category}7i.xlarge`,
-      Number(k.limits.cpu),
-      config.region,
-      config.availabilityZones.map((az) => ({ name: `${config.clusterName}-system-${az}`, zone: az, instanceType: sys.instanceTypes[0], desired: sys.sizePerAz, max: sys.sizePerAz })),
-    );
+  const plan = capacityOf(config);
+  const groups = (role: 'workload' | 'system'): NodeGroupSpec[] =>
+    plan.nodeGroups
+      .filter((g) => g.role === role)
+      .map((g) => ({ name: g.name, zone: g.zone, instanceType: g.instanceTypes[0], desired: g.desiredSize, max: g.maxSize, labels: g.labels, taints: [...g.taints] }));
+  if (plan.mode === 'karpenter') {
+    const pool = plan.nodePools[0];
+    return new KarpenterCapacity(pool.name, pool.zones, karpenterInstanceType(pool.instanceCategories), pool.limits.cpuMillis / 1000, config.region, groups('system'));
   }
-  const ng = cap.nodeGroups;
-  return new NodeGroupCapacity(
-    config.availabilityZones.map((az) => ({ name: `${config.clusterName}-${az}`, zone: az, instanceType: ng.instanceTypes[0], desired: ng.desiredSizePerAz, max: ng.maxSizePerAz })),
-    config.region,
-  );
+  return new NodeGroupCapacity(groups('workload'), config.region);
 }
 
 export function platformNodes(config: PlatformConfig, capacity: CapacityModel): NodeSpecInput[] {
   const perGroup = new Map<string, number>();
-  return capacity.initialNodes().map(({ group, zone, instanceType }) => {
+  return capacity.initialNodes().map(({ group, zone, instanceType, labels, taints }) => {
     const i = (perGroup.get(group) ?? 0) + 1;
     perGroup.set(group, i);
     const name = `${group}-${i}`;
     const a = instanceAllocatable(instanceType);
-    // Karpenter's system nodes keep application pods off (CriticalAddonsOnly).
-    const taints = group.includes('-system-') ? [{ key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' as const }] : [];
-    return { name, labels: templateLabels(group, zone, instanceType, config.region, name), taints, unschedulable: false, cpu: a.cpuMillis, memory: a.memoryBytes, pods: a.pods, group };
+    return { name, labels: { ...templateLabels(group, zone, instanceType, config.region, name), ...(labels ?? {}) }, taints: [...(taints ?? [])], unschedulable: false, cpu: a.cpuMillis, memory: a.memoryBytes, pods: a.pods, group };
   });
 }
 

@@ -332,7 +332,7 @@ export class Cluster {
   private fromTemplate(t: NodeTemplate): NodeSpecInput {
     const count = this.addedNodes.filter((n) => n.startsWith(`${t.group}-new-`)).length + 1;
     const name = `${t.group}-new-${count}`;
-    return { name, labels: { ...t.labels, [LabelHostname]: name }, taints: [], unschedulable: false, cpu: t.cpuMillis, memory: t.memoryBytes, pods: t.pods, group: t.group };
+    return { name, labels: { ...t.labels, [LabelHostname]: name }, taints: [...t.taints], unschedulable: false, cpu: t.cpuMillis, memory: t.memoryBytes, pods: t.pods, group: t.group };
   }
 
   /** Controllers, scheduler and autoscaler until nothing changes. */
