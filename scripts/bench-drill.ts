@@ -25,7 +25,7 @@ function nodes(n: number): NodeSpecInput[] {
       unschedulable: false,
       cpu: a.cpuMillis,
       memory: a.memoryBytes,
-      pods: a.pods,
+      pods: a.maxPods,
       group: `ng-${zone}`,
     };
   });

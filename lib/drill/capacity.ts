@@ -61,7 +61,7 @@ export function templateLabels(group: string, zone: string, instanceType: string
 
 function template(group: string, zone: string, instanceType: string, region: string, groupLabel?: string, extra: NodeGroupSpec['labels'] = {}, taints: readonly Taint[] = []): NodeTemplate {
   const a = instanceAllocatable(instanceType);
-  return { group, zone, instanceType, labels: { ...templateLabels(group, zone, instanceType, region, '', groupLabel), ...extra }, taints, cpuMillis: a.cpuMillis, memoryBytes: a.memoryBytes, pods: a.pods };
+  return { group, zone, instanceType, labels: { ...templateLabels(group, zone, instanceType, region, '', groupLabel), ...extra }, taints, cpuMillis: a.cpuMillis, memoryBytes: a.memoryBytes, pods: a.maxPods };
 }
 
 export class NodeGroupCapacity implements CapacityModel {

@@ -38,7 +38,7 @@ export function platformNodes(config: PlatformConfig, capacity: CapacityModel): 
     perGroup.set(group, i);
     const name = `${group}-${i}`;
     const a = instanceAllocatable(instanceType);
-    return { name, labels: { ...templateLabels(group, zone, instanceType, config.region, name), ...(labels ?? {}) }, taints: [...(taints ?? [])], unschedulable: false, cpu: a.cpuMillis, memory: a.memoryBytes, pods: a.pods, group };
+    return { name, labels: { ...templateLabels(group, zone, instanceType, config.region, name), ...(labels ?? {}) }, taints: [...(taints ?? [])], unschedulable: false, cpu: a.cpuMillis, memory: a.memoryBytes, pods: a.maxPods, group };
   });
 }
 
