@@ -73,6 +73,8 @@ export function readObjects(p: string): SourcedObject[] {
 
 export function parseManifests(objects: readonly SourcedObject[]): Manifests {
   const m: Manifests = { workloads: [], pdbs: [], services: [], claims: [], volumes: new VolumeCatalog(), ignored: new Map() };
+  /** HorizontalPodAutoscaler floors by target, `<kind>/<namespace>/<name>`. */
+  const autoscaled = new Map<string, number>();
   for (const { object: o, source } of objects) {
     if (!o.kind) throw new DrillInputError(`${source}: kind is required`);
     const ns = o.metadata?.namespace ?? 'default';
@@ -99,6 +101,12 @@ export function parseManifests(objects: readonly SourcedObject[]): Manifests {
         case 'StorageClass':
           m.volumes.addStorageClass(o);
           break;
+        case 'HorizontalPodAutoscaler': {
+          const target = o.spec?.scaleTargetRef;
+          if (!target?.kind || !target?.name) throw new DrillInputError(`${source}: HorizontalPodAutoscaler ${ns}/${o.metadata?.name}: spec.scaleTargetRef.kind and .name are required`);
+          autoscaled.set(`${target.kind}/${ns}/${target.name}`, o.spec.minReplicas ?? 1);
+          break;
+        }
         default:
           m.ignored.set(o.kind, (m.ignored.get(o.kind) ?? 0) + 1);
       }
@@ -107,6 +115,12 @@ export function parseManifests(objects: readonly SourcedObject[]): Manifests {
       throw new DrillInputError((e as Error).message.startsWith(source) ? (e as Error).message : `${source}: ${(e as Error).message}`);
     }
   }
+  // An autoscaled workload runs at least the HPA's floor, whatever its manifest says (the
+  // manifest may leave replicas out so that an apply never resets the HPA's choice).
+  m.workloads.forEach((w, i) => {
+    const floor = autoscaled.get(w.key);
+    if (floor !== undefined) m.workloads[i] = { ...w, replicas: Math.max(w.source.spec?.replicas ?? 1, floor) };
+  });
   return m;
 }
 

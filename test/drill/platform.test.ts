@@ -1,6 +1,8 @@
 /** (d) The default platform, as synthesized, survives the loss of every AZ. */
 import { loadConfig } from '../../lib/config/load';
 import { drillPlatform } from '../../lib/drill';
+import { parseManifests } from '../../lib/drill/input';
+import { renderPlatformManifests } from '../../lib/workloads/manifests';
 
 describe('(d) the default platform', () => {
   const r = drillPlatform('default');
@@ -11,6 +13,16 @@ describe('(d) the default platform', () => {
     expect(r.victoriametrics?.replicationFactor).toBe(config.victoriametrics.replicationFactor);
     expect(r.victoriametrics?.shards).toHaveLength(config.victoriametrics.vmstorage.shards);
     expect(r.zones).toEqual(config.availabilityZones);
+  });
+
+  it('runs vminsert and vmselect at their HorizontalPodAutoscaler floor (the Deployments leave replicas to the HPA)', () => {
+    const config = loadConfig('default');
+    const objects = renderPlatformManifests(config);
+    const manifests = parseManifests(objects.map((object, i) => ({ object, source: `platform#${i}` })));
+    for (const name of ['vminsert', 'vmselect'] as const) {
+      expect(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name)!.spec.replicas).toBeUndefined();
+      expect(manifests.workloads.find((w) => w.name === name)!.replicas).toBe(config.victoriametrics[name].replicas);
+    }
   });
 
   it('survives every AZ loss: shards readable, ingestion on, whole again while the AZ is down', () => {

@@ -143,12 +143,13 @@ export class VictoriaMetricsChart extends Chart {
   ): void {
     const version = this.version;
     const labels = componentLabels(component, version);
-    this.component({
+    const deployment = this.component({
       name: component,
       component,
       labels,
       spreadSelector: { 'app.kubernetes.io/name': component },
-      replicas: spec.replicas,
+      // The HorizontalPodAutoscaler below owns the count; its floor is spec.replicas.
+      replicas: undefined,
       minDomains: spec.replicas,
       port,
       args: [`-httpListenAddr=:${port}`, '-loggerFormat=json', ...args],
@@ -166,9 +167,10 @@ export class VictoriaMetricsChart extends Chart {
     clusterService(this, component, labels, port);
     // Keep all but one replica serving through voluntary disruptions; a drain still proceeds.
     pdb(this, component, { 'app.kubernetes.io/name': component }, { maxUnavailable: 1 });
-    autoscale(this, component, labels, {
-      // Never fewer than one per AZ, so losing any AZ leaves serving replicas while it scales.
-      min: Math.max(spec.replicas, this.config.availabilityZones.length),
+    autoscale(this, deployment, labels, {
+      // Never fewer than one per AZ (the config guarantees replicas >= AZs), so losing any AZ
+      // leaves serving replicas while it scales.
+      min: spec.replicas,
       max: this.config.monitoring.autoscaling[component].maxReplicas ?? 3 * this.config.availabilityZones.length,
     });
   }
@@ -219,7 +221,8 @@ interface ComponentSpec {
   readonly component: 'vminsert' | 'vmselect' | 'vmstorage';
   readonly labels: Record<string, string>;
   readonly spreadSelector: Record<string, string>;
-  readonly replicas: number;
+  /** Fixed replicas; undefined when a HorizontalPodAutoscaler owns the count. */
+  readonly replicas: number | undefined;
   readonly minDomains: number;
   readonly port: number;
   readonly extraPorts?: kplus.ContainerPort[];
@@ -298,37 +301,34 @@ function pdb(scope: Construct, name: string, matchLabels: Record<string, string>
 
 /**
  * A HorizontalPodAutoscaler (autoscaling/v2, CPU from metrics-server) for a stateless
- * component; vmstorage never gets one, because a shard is data, not capacity.
+ * component; vmstorage never gets one, because a shard is data, not capacity. With an
+ * autoscaler attached, cdk8s-plus leaves `replicas` out of the Deployment, so a later apply
+ * of the manifest never resets the scale the HPA chose (the HPA raises a new Deployment from 1
+ * to `min` at once).
  *
  * Up fast (double, or 2 more pods, every 30 s: an AZ loss moves a third of the load at once),
  * down slowly (1 pod per 2 minutes after 10 minutes of lower load), so that a brief dip does
- * not undo the spread over AZs and the descheduler has little to fix. The Deployment's own
- * `replicas` is the floor it starts from; a `kubectl apply` of it resets the scale to that
- * floor, which the HPA raises again within one sync period.
+ * not undo the spread over AZs and the descheduler has little to fix.
  */
-function autoscale(scope: Construct, name: string, labels: Record<string, string>, replicas: { min: number; max: number }): void {
-  new kplus.k8s.KubeHorizontalPodAutoscalerV2(scope, `${name}-hpa`, {
-    metadata: { name, labels },
-    spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
-      minReplicas: replicas.min,
-      maxReplicas: Math.max(replicas.max, replicas.min),
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
-      behavior: {
-        scaleUp: {
-          stabilizationWindowSeconds: 0,
-          selectPolicy: 'Max',
-          policies: [
-            { type: 'Percent', value: 100, periodSeconds: 30 },
-            { type: 'Pods', value: 2, periodSeconds: 30 },
-          ],
-        },
-        scaleDown: {
-          stabilizationWindowSeconds: 600,
-          selectPolicy: 'Min',
-          policies: [{ type: 'Pods', value: 1, periodSeconds: 120 }],
-        },
-      },
+function autoscale(scope: Construct, target: kplus.Deployment, labels: Record<string, string>, replicas: { min: number; max: number }): void {
+  new kplus.HorizontalPodAutoscaler(scope, `${target.name}-hpa`, {
+    metadata: { name: target.name, labels },
+    target,
+    minReplicas: replicas.min,
+    maxReplicas: Math.max(replicas.max, replicas.min),
+    metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+    scaleUp: {
+      stabilizationWindow: Duration.seconds(0),
+      strategy: kplus.ScalingStrategy.MAX_CHANGE,
+      policies: [
+        { replicas: kplus.Replicas.percent(100), duration: Duration.seconds(30) },
+        { replicas: kplus.Replicas.absolute(2), duration: Duration.seconds(30) },
+      ],
+    },
+    scaleDown: {
+      stabilizationWindow: Duration.minutes(10),
+      strategy: kplus.ScalingStrategy.MIN_CHANGE,
+      policies: [{ replicas: kplus.Replicas.absolute(1), duration: Duration.minutes(2) }],
     },
   });
 }
