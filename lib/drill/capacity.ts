@@ -109,7 +109,10 @@ export class KarpenterCapacity implements CapacityModel {
   candidates(nodesPerGroup: ReadonlyMap<string, number>, zoneUp: (zone: string) => boolean): NodeTemplate[] {
     const vcpu = instanceAllocatable(this.instanceType).vcpu;
     if (((nodesPerGroup.get(this.nodePool) ?? 0) + 1) * vcpu > this.cpuLimit) return [];
-    return this.zones.filter(zoneUp).map((z) => template(this.nodePool, z, this.instanceType, this.region, 'karpenter.sh/nodepool'));
+    // Karpenter launches on-demand when a pod requires it (vmstorage does); modelled as on-demand.
+    return this.zones
+      .filter(zoneUp)
+      .map((z) => template(this.nodePool, z, this.instanceType, this.region, 'karpenter.sh/nodepool', { 'karpenter.sh/capacity-type': 'on-demand' }));
   }
 }
 

@@ -99,6 +99,16 @@ describe('VictoriaMetrics manifests', () => {
     ring.forEach((shard, i) => expect(home(shard)).not.toBe(home(ring[(i + 1) % ring.length])));
   });
 
+  test('with Karpenter, shards require on-demand nodes (a spot reclaim must not take one down)', () => {
+    const karpenter = renderPlatformManifests(loadConfig('karpenter'));
+    for (const d of karpenter.filter((o) => o.kind === 'Deployment' && o.metadata.name.startsWith('vmstorage-'))) {
+      expect(d.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution).toEqual({
+        nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] }] }],
+      });
+    }
+    expect(podSpec('vmstorage-0').affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
+  });
+
   test('shard names sort as text in shard order, as vminsert sorts -storageNode', () => {
     const names = shardNamesOf(12);
     expect([...names].sort()).toEqual(names);

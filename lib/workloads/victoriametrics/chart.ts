@@ -110,6 +110,11 @@ export class VictoriaMetricsChart extends Chart {
       });
       // Home AZ i mod N keeps consecutive shards (vminsert's replica order) in different AZs.
       preferZone(deployment, zones[i % zones.length]);
+      if (props.config.capacity.mode === 'karpenter') {
+        // A spot reclaim would take a shard down with two minutes' notice: shards run on
+        // on-demand nodes only, whatever else the NodePool may launch.
+        deployment.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is('karpenter.sh/capacity-type', 'on-demand')));
+      }
       headlessService(this, shard, labels, [
         { name: 'http', port: PORTS.vmstorage },
         { name: 'vminsert', port: PORTS.vmstorageInsert },
