@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import * as YAML from 'yaml';
 import { PlatformConfig } from '../../config/schema';
+import { appLabels, clusterService, disruptionBudget, headlessService, selectorOf, vmProbes } from '../objects';
 import { HARDENED_CONTAINER, applyPlatformPodPolicy } from '../scheduling';
 import { PORTS, containerResources } from '../victoriametrics/chart';
 import { loadRuleFiles } from './rules';
@@ -81,7 +82,7 @@ export class MonitoringChart extends Chart {
     const { monitoring } = this.config;
     const name = 'vmagent';
     const port = MONITORING_PORTS.vmagent;
-    const labels = labelsOf(name, this.vmVersion);
+    const labels = appLabels({ name, partOf: PART_OF, version: this.vmVersion });
     const bufferGiB = Number(monitoring.vmagentBufferSize.replace(/Gi$/, ''));
 
     const serviceAccount = new kplus.ServiceAccount(this, `${name}-sa`, { metadata: { name }, automountToken: true });
@@ -139,7 +140,7 @@ export class MonitoringChart extends Chart {
       envVariables: { POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) },
       ports: [{ name: 'http', number: port }],
       securityContext: HARDENED_CONTAINER,
-      ...probes(port),
+      ...vmProbes(port),
       volumeMounts: [
         { path: '/config', volume: kplus.Volume.fromConfigMap(this, `${name}-config-volume`, config) },
         { path: '/buffer', volume: buffer },
@@ -152,14 +153,14 @@ export class MonitoringChart extends Chart {
     });
     ApiObject.of(statefulSet).addJsonPatch(JsonPatch.add('/spec/template/spec/serviceAccountName', serviceAccount.name));
     applyPlatformPodPolicy(statefulSet, { 'app.kubernetes.io/name': name }, this.replicas);
-    pdb(this, name, labels);
+    disruptionBudget(this, name, labels, selectorOf(labels));
   }
 
   private alertmanager(): void {
     const name = 'alertmanager';
     const port = MONITORING_PORTS.alertmanager;
     const cluster = MONITORING_PORTS.alertmanagerCluster;
-    const labels = labelsOf(name, ALERTMANAGER_IMAGE.split(':v')[1]);
+    const labels = appLabels({ name, partOf: PART_OF, version: ALERTMANAGER_IMAGE.split(':v')[1] });
     const config = new kplus.ConfigMap(this, `${name}-config`, {
       metadata: { name: `${name}-config`, labels },
       data: { 'alertmanager.yml': YAML.stringify(alertmanagerConfig()) },
@@ -198,13 +199,13 @@ export class MonitoringChart extends Chart {
       resources: containerResources({ cpu: '50m', memory: '128Mi' }),
     });
     applyPlatformPodPolicy(statefulSet, { 'app.kubernetes.io/name': name }, this.replicas);
-    pdb(this, name, labels);
+    disruptionBudget(this, name, labels, selectorOf(labels));
   }
 
   private vmalert(): void {
     const name = 'vmalert';
     const port = MONITORING_PORTS.vmalert;
-    const labels = labelsOf(name, this.vmVersion);
+    const labels = appLabels({ name, partOf: PART_OF, version: this.vmVersion });
     const rules = new kplus.ConfigMap(this, `${name}-rules`, { metadata: { name: `${name}-rules`, labels }, data: loadRuleFiles() });
     const deployment = new kplus.Deployment(this, name, {
       metadata: { name, labels },
@@ -235,16 +236,13 @@ export class MonitoringChart extends Chart {
       ],
       ports: [{ name: 'http', number: port }],
       securityContext: HARDENED_CONTAINER,
-      ...probes(port),
+      ...vmProbes(port),
       volumeMounts: [{ path: '/rules', volume: kplus.Volume.fromConfigMap(this, `${name}-rules-volume`, rules) }],
       resources: containerResources({ cpu: '100m', memory: '256Mi' }),
     });
     applyPlatformPodPolicy(deployment, { 'app.kubernetes.io/name': name }, this.replicas);
-    new kplus.k8s.KubeService(this, `${name}-service`, {
-      metadata: { name, labels },
-      spec: { selector: selectorOf(labels), ports: [{ name: 'http', port, targetPort: kplus.k8s.IntOrString.fromString('http') }] },
-    });
-    pdb(this, name, labels);
+    clusterService(this, name, labels, port);
+    disruptionBudget(this, name, labels, selectorOf(labels));
   }
 
   /** Stable DNS names of a StatefulSet's members through its headless Service. */
@@ -291,49 +289,4 @@ export function alertmanagerConfig(): Record<string, unknown> {
     inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'instance'] }],
     receivers: [{ name: 'default' }],
   };
-}
-
-function labelsOf(name: string, version: string): Record<string, string> {
-  return {
-    'app.kubernetes.io/name': name,
-    'app.kubernetes.io/instance': name,
-    'app.kubernetes.io/part-of': PART_OF,
-    'app.kubernetes.io/version': version.replace(/^v/, ''),
-    'app.kubernetes.io/managed-by': 'vm-multiaz',
-  };
-}
-
-function selectorOf(labels: Record<string, string>): Record<string, string> {
-  return { 'app.kubernetes.io/name': labels['app.kubernetes.io/name'], 'app.kubernetes.io/instance': labels['app.kubernetes.io/instance'] };
-}
-
-/** Readiness on `/health` every 5 s; liveness on TCP so a busy process is not restarted for answering slowly. */
-function probes(port: number): Pick<kplus.ContainerProps, 'readiness' | 'liveness'> {
-  return {
-    readiness: kplus.Probe.fromHttpGet('/health', { port, periodSeconds: Duration.seconds(5), failureThreshold: 3, timeoutSeconds: Duration.seconds(5) }),
-    liveness: kplus.Probe.fromTcpSocket({ port, periodSeconds: Duration.seconds(10), failureThreshold: 6, timeoutSeconds: Duration.seconds(5) }),
-  };
-}
-
-function headlessService(scope: Construct, name: string, labels: Record<string, string>, ports: { name: string; port: number }[]): kplus.Service {
-  const service = new kplus.Service(scope, `${name}-service`, {
-    metadata: { name, labels },
-    clusterIP: 'None',
-    ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })),
-  });
-  for (const [key, value] of Object.entries(selectorOf(labels))) service.selectLabel(key, value);
-  ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/publishNotReadyAddresses', true));
-  return service;
-}
-
-/** One member down at a time through voluntary disruptions (drains, the descheduler). */
-function pdb(scope: Construct, name: string, labels: Record<string, string>): void {
-  new kplus.k8s.KubePodDisruptionBudget(scope, `${name}-pdb`, {
-    metadata: { name, labels },
-    spec: {
-      maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
-      selector: { matchLabels: selectorOf(labels) },
-      unhealthyPodEvictionPolicy: 'AlwaysAllow',
-    },
-  });
 }

@@ -2,7 +2,10 @@ import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PlatformConfig } from '../../config/schema';
+import { appLabels, clusterService, disruptionBudget, headlessService, selectorOf, vmProbes } from '../objects';
 import { HARDENED_CONTAINER, applyPlatformPodPolicy, preferZone } from '../scheduling';
+
+const PART_OF = 'victoriametrics';
 
 /** The StorageClass the vmstorage volumes are provisioned from (see lib/storage). */
 export const VMSTORAGE_STORAGE_CLASS = 'efs-vmstorage';
@@ -67,7 +70,7 @@ export class VictoriaMetricsChart extends Chart {
     };
 
     shardNames.forEach((shard, i) => {
-      const labels = componentLabels('vmstorage', vm.version, shard);
+      const labels = appLabels({ name: 'vmstorage', instance: shard, partOf: PART_OF, component: 'storage', version: vm.version });
       const claim = new kplus.PersistentVolumeClaim(this, `${shard}-data`, {
         metadata: { name: shard, labels },
         storageClassName: VMSTORAGE_STORAGE_CLASS,
@@ -137,7 +140,8 @@ export class VictoriaMetricsChart extends Chart {
     ]);
 
     // One shard may be down at a time: a drain then moves shards one by one.
-    pdb(this, 'vmstorage', { 'app.kubernetes.io/name': 'vmstorage' }, { maxUnavailable: 1 });
+    const storageSelector = { 'app.kubernetes.io/name': 'vmstorage' };
+    disruptionBudget(this, 'vmstorage', { ...storageSelector, 'app.kubernetes.io/part-of': PART_OF }, storageSelector);
   }
 
   private statelessComponent(
@@ -147,7 +151,7 @@ export class VictoriaMetricsChart extends Chart {
     args: string[],
   ): void {
     const version = this.version;
-    const labels = componentLabels(component, version);
+    const labels = appLabels({ name: component, partOf: PART_OF, component: component === 'vminsert' ? 'ingest' : 'query', version });
     const deployment = this.component({
       name: component,
       component,
@@ -170,8 +174,7 @@ export class VictoriaMetricsChart extends Chart {
       version,
     });
     clusterService(this, component, labels, port);
-    // Keep all but one replica serving through voluntary disruptions; a drain still proceeds.
-    pdb(this, component, { 'app.kubernetes.io/name': component }, { maxUnavailable: 1 });
+    disruptionBudget(this, component, labels, selectorOf(labels));
     autoscale(this, deployment, labels, {
       // Never fewer than one per AZ (the config guarantees replicas >= AZs), so losing any AZ
       // leaves serving replicas while it scales.
@@ -209,10 +212,7 @@ export class VictoriaMetricsChart extends Chart {
       args: c.args,
       ports: [http, ...(c.extraPorts ?? [])],
       securityContext: HARDENED_CONTAINER,
-      readiness: kplus.Probe.fromHttpGet('/health', { port: c.port, periodSeconds: Duration.seconds(5), failureThreshold: 3, timeoutSeconds: Duration.seconds(5) }),
-      // TCP, not /health: a busy but healthy process must not be restarted for answering slowly.
-      liveness: kplus.Probe.fromTcpSocket({ port: c.port, periodSeconds: Duration.seconds(10), failureThreshold: 6, timeoutSeconds: Duration.seconds(5) }),
-      startup: kplus.Probe.fromTcpSocket({ port: c.port, periodSeconds: Duration.seconds(10), failureThreshold: c.startupFailures ?? 12 }),
+      ...vmProbes(c.port, c.startupFailures),
       volumeMounts: c.volumes,
       resources: containerResources(c.resources),
     });
@@ -247,61 +247,6 @@ interface ComponentSpec {
 export function shardNamesOf(shards: number): string[] {
   const width = String(shards - 1).length;
   return Array.from({ length: shards }, (_, i) => `vmstorage-${String(i).padStart(width, '0')}`);
-}
-
-function componentLabels(component: string, version: string, instance = component): Record<string, string> {
-  return {
-    'app.kubernetes.io/name': component,
-    'app.kubernetes.io/instance': instance,
-    'app.kubernetes.io/part-of': 'victoriametrics',
-    'app.kubernetes.io/component': component === 'vmstorage' ? 'storage' : component === 'vminsert' ? 'ingest' : 'query',
-    'app.kubernetes.io/version': version.replace(/^v/, ''),
-    'app.kubernetes.io/managed-by': 'vm-multiaz',
-  };
-}
-
-/** The labels that never change across versions, so selectors stay immutable. */
-function selectorOf(labels: Record<string, string>): Record<string, string> {
-  return { 'app.kubernetes.io/name': labels['app.kubernetes.io/name'], 'app.kubernetes.io/instance': labels['app.kubernetes.io/instance'] };
-}
-
-/**
- * A shard's stable DNS name. Headless, and published before readiness (as the official chart
- * does) so vminsert and vmselect resolve a starting shard and connect as soon as it listens.
- */
-function headlessService(scope: Construct, name: string, labels: Record<string, string>, ports: { name: string; port: number }[]): void {
-  new kplus.k8s.KubeService(scope, `${name}-service`, {
-    metadata: { name, labels },
-    spec: {
-      clusterIp: 'None',
-      publishNotReadyAddresses: true,
-      selector: selectorOf(labels),
-      ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: kplus.k8s.IntOrString.fromString(p.name) })),
-    },
-  });
-}
-
-function clusterService(scope: Construct, name: string, labels: Record<string, string>, port: number): void {
-  new kplus.k8s.KubeService(scope, `${name}-service`, {
-    metadata: { name, labels },
-    spec: {
-      type: 'ClusterIP',
-      selector: selectorOf(labels),
-      ports: [{ name: 'http', port, targetPort: kplus.k8s.IntOrString.fromString('http') }],
-    },
-  });
-}
-
-function pdb(scope: Construct, name: string, matchLabels: Record<string, string>, budget: { maxUnavailable: number }): void {
-  new kplus.k8s.KubePodDisruptionBudget(scope, `${name}-pdb`, {
-    metadata: { name, labels: { ...matchLabels, 'app.kubernetes.io/part-of': 'victoriametrics' } },
-    spec: {
-      maxUnavailable: kplus.k8s.IntOrString.fromNumber(budget.maxUnavailable),
-      selector: { matchLabels },
-      // A crash-looping pod must not block a node drain forever.
-      unhealthyPodEvictionPolicy: 'AlwaysAllow',
-    },
-  });
 }
 
 /**
