@@ -111,12 +111,17 @@ export function runDrill(input: DrillInput): DrillResult {
   for (const { namespace, object } of m.claims) base.createClaim(namespace, object);
   base.settle();
   base.now = 0;
-  const zones = [...new Set(input.nodes.map((n) => n.labels['topology.kubernetes.io/zone']).filter((z): z is string => !!z))].sort();
+  // The zones of the settled cluster, so nodes the autoscaler added count too.
+  const zones = [...new Set(base.snapshot.nodes.map((n) => n.labels['topology.kubernetes.io/zone']).filter((z): z is string => !!z))].sort();
 
   const scenarios: ScenarioResult[] = [];
   // Steady state.
   {
     const checks: Check[] = [];
+    if (zones.length < 2) {
+      // No AZ loss can be simulated, so nothing would be proven: that is a failure, not a pass.
+      checks.push({ ok: false, text: `nodes in ${zones.length} zone(s) (label topology.kubernetes.io/zone): at least 2 are needed to drill the loss of one` });
+    }
     const pending = base.pending();
     checks.push(pending.length === 0 ? { ok: true, text: 'every pod is scheduled' } : { ok: false, text: summarisePending(pending.map((p) => ({ pod: `${p.namespace}/${p.name}`, reason: p.pendingReason ?? '' }))) });
     if (vm) {
@@ -239,7 +244,7 @@ function runLoss(base: Cluster, vm: VmCluster | undefined, id: string, title: st
         ? { ok: true, text: `every vmstorage shard's data stays readable (replicationFactor ${vm.replicationFactor})` }
         : { ok: false, text: `data of vmstorage shard(s) ${[...unreadable].join(', ')} is unreadable: no live replica in a surviving AZ` },
     );
-    checks.push(ingestion ? { ok: true, text: `ingestion continues (dead endpoints leave after ${T.nodeMonitorGracePeriodSeconds}s)` } : { ok: false, text: 'ingestion stops: no live vminsert or vmstorage' });
+    checks.push(ingestion ? { ok: true, text: `ingestion continues (vminsert re-routes from unreachable shards; its dead replicas leave the Service after ${T.nodeMonitorGracePeriodSeconds}s)` } : { ok: false, text: 'ingestion stops: no live vminsert or vmstorage' });
     const stuck = shardRecovery.filter((s) => s.backAfterSeconds === null);
     checks.push(
       whole !== null

@@ -107,6 +107,20 @@ describe('controllers', () => {
     expect(log).toContain('350 taint manager evicts 1 pod(s) (tolerationSeconds expired)');
   });
 
+  it('evicts at the smallest tolerationSeconds among the matching tolerations, as the taint manager does', () => {
+    // A blanket toleration without seconds does not make the pod stay forever when a specific one sets 45 s.
+    const tol = { tolerations: [{ operator: 'Exists' }, { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 45 }] };
+    const r = drill([deployment('web', 2, web, tol)], [nodeSpec('a1', 'a'), nodeSpec('b1', 'b')]);
+    const log = r.scenarios.find((s) => s.id === 'az-loss-a')!.log.map((l) => `${l.t} ${l.msg}`);
+    expect(log).toContain('95 taint manager evicts 1 pod(s) (tolerationSeconds expired)');
+  });
+
+  it('fails, rather than passes, when the nodes span fewer than 2 zones: no AZ loss was drilled', () => {
+    const r = drill([deployment('web', 2, web, {})], [nodeSpec('a1', 'a'), nodeSpec('a2', 'a')]);
+    expect(r.ok).toBe(false);
+    expect(r.scenarios[0].checks.map((c) => c.text)).toContain('nodes in 1 zone(s) (label topology.kubernetes.io/zone): at least 2 are needed to drill the loss of one');
+  });
+
   it('node groups add nodes only in their own AZ, never in the lost one, up to maxSize', () => {
     const big = { containers: [{ name: 'c', resources: { requests: { cpu: '3', memory: '1Gi' } } }], topologySpreadConstraints: [spread(ZONE, 'ScheduleAnyway', web)] };
     const capacity = new NodeGroupCapacity(

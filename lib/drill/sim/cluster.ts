@@ -373,8 +373,10 @@ export class Cluster {
     const taint = { key: TaintNodeUnreachable, effect: 'NoExecute' as const };
     const matching = p.info.tolerations.filter((t) => (!t.effect || t.effect === 'NoExecute') && (!t.key || t.key === taint.key) && (t.operator === 'Exists' || !t.key || (t.value ?? '') === ''));
     if (matching.length === 0) return 0;
-    if (matching.some((t) => t.tolerationSeconds === undefined)) return Infinity;
-    return Math.max(0, Math.min(...matching.map((t) => t.tolerationSeconds!)));
+    // The taint manager's getMinTolerationTime: the smallest tolerationSeconds among the
+    // matching tolerations that set one; never evicted only when none does.
+    const seconds = matching.map((t) => t.tolerationSeconds).filter((s): s is number => s !== undefined);
+    return seconds.length === 0 ? Infinity : Math.max(0, Math.min(...seconds));
   }
 
   evict(pods: readonly SimPod[]): void {
