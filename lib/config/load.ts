@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { karpenterHeadroom, nodeGroupHeadroom } from '../cluster/capacity/model';
+import { capacityOf, karpenterHeadroom, nodeGroupHeadroom } from '../cluster/capacity/model';
 import { configSchema, PlatformConfig } from './schema';
 
 /** The folder of the named configurations (`-c config=<name>`). */
@@ -126,6 +126,24 @@ function crossFieldProblems(c: PlatformConfig): ConfigProblem[] {
       message: `${vm.vmstorage.shards} shards over ${azs.length} AZs would put both copies of some series in one AZ; use a multiple of ${azs.length}`,
     });
   }
+  // EKS node group names are at most 63 characters; they are derived from clusterName.
+  const longest = capacityOf(c).nodeGroups.reduce((a, g) => (g.name.length > a.length ? g.name : a), '');
+  if (longest.length > 63) {
+    problems.push({
+      field: 'clusterName',
+      message: `makes node group name "${longest}" ${longest.length} characters long, and EKS allows 63; shorten it to at most ${c.clusterName.length - (longest.length - 63)} characters`,
+    });
+  }
+  for (const name of ['vminsert', 'vmselect'] as const) {
+    const max = c.monitoring.autoscaling[name].maxReplicas;
+    if (max !== undefined && max < vm[name].replicas) {
+      problems.push({
+        field: `monitoring.autoscaling.${name}.maxReplicas`,
+        message: `${max} is below victoriametrics.${name}.replicas (${vm[name].replicas}), the autoscaler's floor; raise it or leave it out (3 per AZ)`,
+      });
+    }
+  }
+
   const scrape = durationMs(c.monitoring.scrapeInterval);
   if (vm.dedupInterval !== undefined && durationMs(vm.dedupInterval) < scrape) {
     problems.push({

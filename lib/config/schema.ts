@@ -12,18 +12,29 @@ const numberAsString = (schema: z.ZodString) => z.preprocess((v) => (typeof v ==
 
 const resources = z.strictObject({
   /** CPU request. No CPU limit is set: throttling a database under load hurts more than it saves. */
-  cpu: numberAsString(z.string().regex(/^([0-9]+m|[0-9]+(\.[0-9]{1,3})?)$/, { message: 'must be CPU cores such as "500m", "1" or "1.5"' })),
+  cpu: numberAsString(z.string().regex(/^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$/, { message: 'must be CPU cores such as "500m", "1" or "1.5"' }).refine((v) => parseFloat(v) > 0, { message: 'must be more than 0: a pod without a CPU request is the first to starve' })),
   /** Memory request and limit (equal, so the pod is never OOM-killed for using what it asked for). */
-  memory: z.string().regex(/^[0-9]+(Mi|Gi)$/, { message: 'must be whole MiB or GiB such as "512Mi" or "4Gi"' }),
+  memory: z
+    .string()
+    .regex(/^[0-9]+(Mi|Gi)$/, { message: 'must be whole MiB or GiB such as "512Mi" or "4Gi"' })
+    .refine((v) => !v.endsWith('Mi') || parseInt(v, 10) >= 128, { message: 'must be at least 128Mi: less cannot run a VictoriaMetrics process' }),
 });
 
-const instanceTypes = z.array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: 'must be an EC2 instance type such as "m7i.xlarge"' })).min(1);
+const instanceTypes = z
+  .array(
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: 'must be an EC2 instance type such as "m7i.xlarge"' })
+      // Graviton (m7g, c7gn, r8gd...): the node groups boot the x86_64 AL2023 AMI.
+      .refine((t) => !/^[a-z]+[0-9]+[a-z]*g[a-z]*\./.test(t), { message: 'is a Graviton (arm64) type; the node groups run the x86_64 AL2023 AMI, so choose an x86 type such as "m7i.xlarge"' }),
+  )
+  .min(1);
 
 const nodeGroups = z.strictObject({
   /** Instance types of every per-AZ node group. */
   instanceTypes,
-  /** Nodes per AZ the group never goes below. */
-  minSizePerAz: z.number().int().min(0),
+  /** Nodes per AZ the group never goes below; at least 1, or nothing runs cluster-autoscaler to add the first node. */
+  minSizePerAz: z.number().int().min(1, { message: 'must be at least 1: with no node nothing runs cluster-autoscaler or CoreDNS, so no node is ever added' }),
   /** Nodes per AZ at creation. */
   desiredSizePerAz: z.number().int().min(0),
   /** Nodes per AZ the group (and the autoscaler) never exceeds: leave room for a lost AZ's pods. */
@@ -100,7 +111,7 @@ const monitoring = z.strictObject({
   /** Namespace of vmagent, vmalert, Alertmanager, Grafana and kube-state-metrics. */
   namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a DNS-1123 label' }).default('monitoring'),
   /** How often vmagent scrapes every target (and vmalert evaluates rules). */
-  scrapeInterval: z.string().regex(/^[0-9]+s$/, { message: 'must be whole seconds such as "30s"' }).default('30s'),
+  scrapeInterval: z.string().regex(/^[1-9][0-9]*s$/, { message: 'must be whole seconds, at least 1, such as "30s"' }).default('30s'),
   /** vmagent's on-disk buffer per pod (`-remoteWrite.maxDiskUsagePerURL`): how much it holds while vminsert is unreachable. */
   vmagentBufferSize: z.string().regex(/^[0-9]+Gi$/, { message: 'must be whole GiB such as "4Gi"' }).default('4Gi'),
   /** HorizontalPodAutoscaler ranges of vminsert and vmselect (vmstorage is never autoscaled). */
@@ -130,9 +141,17 @@ export const configSchema = z.strictObject({
     /** Kubernetes namespace of the cluster. */
     namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: 'must be a DNS-1123 label' }).default('victoriametrics'),
     /** How long samples are kept (`-retentionPeriod`), e.g. "30d", "12" (months) or "1y". */
-    retentionPeriod: z.string().regex(/^[0-9]+(h|d|w|y)?$/, { message: 'must be a VictoriaMetrics retention such as "30d", "12" (months) or "1y"' }).default('30d'),
+    retentionPeriod: z
+      .string()
+      .regex(/^[1-9][0-9]*(h|d|w|y)?$/, { message: 'must be a VictoriaMetrics retention such as "30d", "12" (months) or "1y"' })
+      .refine((v) => !v.endsWith('h') || parseInt(v, 10) >= 24, { message: 'must be at least 24h, the shortest retention VictoriaMetrics accepts' })
+      .default('30d'),
     /** Copies of every sample vminsert writes (`-replicationFactor`); 2 keeps reads complete while a shard moves after an AZ loss. */
-    replicationFactor: z.number().int().min(1).default(2),
+    replicationFactor: z
+      .number()
+      .int()
+      .min(2, { message: 'must be at least 2: with one copy, a lost AZ\'s shard is unreadable until it runs again elsewhere' })
+      .default(2),
     /**
      * `-dedup.minScrapeInterval` of vmstorage and vmselect: one sample per series per interval
      * is kept. vmagent scrapes every target twice (HA) and vminsert writes every sample

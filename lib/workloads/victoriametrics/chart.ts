@@ -179,7 +179,7 @@ export class VictoriaMetricsChart extends Chart {
       // Never fewer than one per AZ (the config guarantees replicas >= AZs), so losing any AZ
       // leaves serving replicas while it scales.
       min: spec.replicas,
-      max: this.config.monitoring.autoscaling[component].maxReplicas ?? 3 * this.config.availabilityZones.length,
+      max: this.config.monitoring.autoscaling[component].maxReplicas ?? Math.max(3 * this.config.availabilityZones.length, spec.replicas),
     });
   }
 
@@ -265,7 +265,7 @@ function autoscale(scope: Construct, target: kplus.Deployment, labels: Record<st
     metadata: { name: target.name, labels },
     target,
     minReplicas: replicas.min,
-    maxReplicas: Math.max(replicas.max, replicas.min),
+    maxReplicas: replicas.max,
     metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
     scaleUp: {
       stabilizationWindow: Duration.seconds(0),
