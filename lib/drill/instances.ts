@@ -1,8 +1,9 @@
-import { NodeShape, nodeShape } from '../cluster/capacity/instance-types';
+import { forPods, NodeShape, nodeShape } from '../cluster/capacity/instance-types';
 
 /**
- * What a simulated node of `instanceType` offers to pods: the same table the configuration's
- * headroom checks use (lib/cluster/capacity/instance-types.ts), so the drill and synth agree.
+ * What a simulated node of `instanceType` offers to the pods the drill replays: its allocatable
+ * less the DaemonSets the drill does not replay, exactly as the configuration's headroom checks
+ * count it (lib/cluster/capacity/instance-types.ts).
  */
 export function instanceAllocatable(instanceType: string): NodeShape {
   const shape = nodeShape(instanceType);
@@ -11,5 +12,5 @@ export function instanceAllocatable(instanceType: string): NodeShape {
       `unknown instance type "${instanceType}": the drill knows the c, m and r families of generations 5 to 8, large to 16xlarge; pass real Node objects with --nodes`,
     );
   }
-  return shape;
+  return forPods(shape);
 }

@@ -55,3 +55,14 @@ function cpuReservedMillis(vcpu: number): number {
   for (let core = 1; core <= vcpu; core++) reserved += core === 1 ? 60 : core === 2 ? 10 : core <= 4 ? 5 : 2.5;
   return Math.ceil(reserved);
 }
+
+/**
+ * What the DaemonSets of every node request (aws-node 25m, kube-proxy 100m, the EFS CSI node
+ * plugin and the Pod Identity agent): an allowance, rounded up, subtracted from every node.
+ */
+export const DAEMONSET_ALLOWANCE = { cpuMillis: 200, memoryBytes: 256 * 1024 ** 2 };
+
+/** A node's room for the platform's pods: its allocatable less the DaemonSet allowance. */
+export function forPods(shape: NodeShape): NodeShape {
+  return { ...shape, cpuMillis: shape.cpuMillis - DAEMONSET_ALLOWANCE.cpuMillis, memoryBytes: shape.memoryBytes - DAEMONSET_ALLOWANCE.memoryBytes };
+}

@@ -1,5 +1,5 @@
 import type { PlatformConfig } from '../../config/schema';
-import { NodeShape, nodeShape } from './instance-types';
+import { forPods, NodeShape, nodeShape } from './instance-types';
 
 /**
  * The capacity of the cluster as plain data, and the arithmetic that decides whether it holds
@@ -124,11 +124,6 @@ export interface PodDemand {
   readonly memoryBytes: number;
 }
 
-/**
- * What the DaemonSets of every node request (aws-node 25m, kube-proxy 100m, the EFS CSI node
- * plugin and the Pod Identity agent): an allowance, rounded up, subtracted from every node.
- */
-export const DAEMONSET_ALLOWANCE = { cpuMillis: 200, memoryBytes: 256 * 1024 ** 2 };
 
 /** CoreDNS's requests as the EKS add-on sets them. */
 const COREDNS = { cpuMillis: 100, memoryBytes: 70 * 1024 ** 2 };
@@ -164,8 +159,7 @@ export function platformPods(config: PlatformConfig): PodDemand[] {
  * spreads rather than packs, which the slack in `maxSizePerAz` has to absorb.
  */
 export function nodesNeeded(pods: readonly PodDemand[], shape: NodeShape): number | undefined {
-  const cpu = shape.cpuMillis - DAEMONSET_ALLOWANCE.cpuMillis;
-  const mem = shape.memoryBytes - DAEMONSET_ALLOWANCE.memoryBytes;
+  const { cpuMillis: cpu, memoryBytes: mem } = forPods(shape);
   const sorted = [...pods].sort((a, b) => Math.max(b.cpuMillis / cpu, b.memoryBytes / mem) - Math.max(a.cpuMillis / cpu, a.memoryBytes / mem) || a.name.localeCompare(b.name));
   const nodes: { cpu: number; mem: number; groups: Set<string> }[] = [];
   for (const pod of sorted) {
