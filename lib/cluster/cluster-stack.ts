@@ -9,9 +9,9 @@ import { Construct } from 'constructs';
 import { NetworkStack } from '../network/network-stack';
 import { PlatformStack, PlatformStackProps } from '../platform-stack';
 import { acknowledgeManagedPolicies, acknowledgeRule } from '../policy-checks';
-import { zoneAndHostSpread } from '../workloads/scheduling';
+import { NODE_LOSS_TOLERATIONS, zoneAndHostSpread } from '../workloads/scheduling';
 import { Capacity } from './capacity';
-import { SYSTEM_NODE_LABEL } from './capacity/model';
+import { coreDnsReplicas, SYSTEM_NODE_LABEL } from './capacity/model';
 import { addonPodIdentity, podIdentityRole } from './pod-identity';
 
 export interface ClusterStackProps extends PlatformStackProps {
@@ -131,8 +131,8 @@ export class ClusterStack extends PlatformStack {
       addonName: 'coredns',
       configurationValues: {
         // One per AZ at least, spread by zone and host: name resolution survives any one AZ.
-        replicaCount: Math.max(azCount, 2),
-        topologySpreadConstraints: zoneAndHostSpread({ 'k8s-app': 'kube-dns' }, Math.max(azCount, 2)),
+        replicaCount: coreDnsReplicas(azCount),
+        topologySpreadConstraints: zoneAndHostSpread({ 'k8s-app': 'kube-dns' }, coreDnsReplicas(azCount)),
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
         // In Karpenter mode CoreDNS stays on the fixed system node groups: name resolution must
         // not wait for, or be consolidated away by, the autoscaler it serves.
@@ -158,8 +158,7 @@ export class ClusterStack extends PlatformStack {
           : {}),
         tolerations: [
           { key: 'CriticalAddonsOnly', operator: 'Exists' },
-          { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
-          { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+          ...NODE_LOSS_TOLERATIONS,
         ],
       },
     });

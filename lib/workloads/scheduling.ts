@@ -16,6 +16,14 @@ export const HOST_KEY = 'kubernetes.io/hostname';
  */
 export const NODE_LOSS_TOLERATION = Duration.seconds(30);
 
+/** The same tolerations in the wire form Helm values and add-on configurations take. */
+export const NODE_LOSS_TOLERATIONS = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'].map((key) => ({
+  key,
+  operator: 'Exists',
+  effect: 'NoExecute',
+  tolerationSeconds: NODE_LOSS_TOLERATION.toSeconds(),
+}));
+
 /**
  * Zone and host spread for the pods matching `selector`, built so that losing an AZ moves its
  * pods into the surviving AZs instead of leaving them Pending:

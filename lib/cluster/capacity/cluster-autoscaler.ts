@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PlatformConfig } from '../../config/schema';
 import { acknowledgeRule } from '../../policy-checks';
-import { zoneAndHostSpread } from '../../workloads/scheduling';
+import { NODE_LOSS_TOLERATIONS, zoneAndHostSpread } from '../../workloads/scheduling';
 import { podIdentityRole } from '../pod-identity';
 import { CLUSTER_AUTOSCALER_RESOURCES } from './model';
 
@@ -109,8 +109,7 @@ export class ClusterAutoscaler extends Construct {
         topologySpreadConstraints: zoneAndHostSpread(selector, 2),
         tolerations: [
           { key: 'CriticalAddonsOnly', operator: 'Exists' },
-          { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
-          { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 },
+          ...NODE_LOSS_TOLERATIONS,
         ],
         extraArgs: {
           // The per-AZ groups are identical but for the AZ: scale them as one set, evenly.

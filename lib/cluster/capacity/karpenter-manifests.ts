@@ -1,4 +1,5 @@
 import type { KarpenterCapacityConfig } from '../../config/schema';
+import { SYSTEM_NODE_LABEL } from './model';
 import { KARPENTER_NODEPOOL, NodePoolPlan } from './model';
 
 /**
@@ -16,7 +17,7 @@ export function nodePoolManifest(pool: NodePoolPlan, k: KarpenterCapacityConfig[
     metadata: { name: pool.name },
     spec: {
       template: {
-        metadata: { labels: { 'vm-multiaz/node-role': 'workload' } },
+        metadata: { labels: { [SYSTEM_NODE_LABEL]: 'workload' } },
         spec: {
           nodeClassRef: { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: KARPENTER_NODEPOOL },
           requirements: [

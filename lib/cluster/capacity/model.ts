@@ -125,6 +125,11 @@ export interface PodDemand {
 }
 
 
+/** CoreDNS replicas: one per AZ at least, and never fewer than 2. */
+export function coreDnsReplicas(azCount: number): number {
+  return Math.max(azCount, 2);
+}
+
 /** CoreDNS's requests as the EKS add-on sets them. */
 const COREDNS = { cpuMillis: 100, memoryBytes: 70 * 1024 ** 2 };
 /** cluster-autoscaler's requests as lib/cluster/capacity/cluster-autoscaler.ts sets them. */
@@ -146,7 +151,7 @@ export function platformPods(config: PlatformConfig): PodDemand[] {
   add('vminsert', vm.vminsert.replicas, vm.vminsert.resources.cpu, vm.vminsert.resources.memory);
   add('vmselect', vm.vmselect.replicas, vm.vmselect.resources.cpu, vm.vmselect.resources.memory);
   if (config.capacity.mode === 'nodegroups') {
-    add('coredns', Math.max(config.availabilityZones.length, 2), `${COREDNS.cpuMillis}m`, `${COREDNS.memoryBytes / 1024 ** 2}Mi`);
+    add('coredns', coreDnsReplicas(config.availabilityZones.length), `${COREDNS.cpuMillis}m`, `${COREDNS.memoryBytes / 1024 ** 2}Mi`);
     add('cluster-autoscaler', CLUSTER_AUTOSCALER_RESOURCES.replicas, CLUSTER_AUTOSCALER_RESOURCES.cpu, CLUSTER_AUTOSCALER_RESOURCES.memory);
   }
   return pods;

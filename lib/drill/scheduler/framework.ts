@@ -2,7 +2,7 @@
  * A scheduling framework in kube-scheduler's shape (pkg/scheduler/framework and
  * pkg/scheduler/schedule_one.go): PreFilter, Filter, PreScore, Score, NormalizeScore, run by the
  * default profile's plugins with its weights. Differences from upstream are listed in
- * lib/drill/README.md ("What the drill does not model").
+ * README.md ("What it does not model", in the drill's section).
  */
 import { Snapshot, NodeInfo, SimPod } from './snapshot';
 

@@ -23,7 +23,7 @@ export const MONITORING_PORTS = {
  */
 export const ALERTMANAGER_IMAGE = 'quay.io/prometheus/alertmanager:v0.34.0';
 
-/** The Service name kube-state-metrics' Helm release gets (see ./helm-values). */
+/** The Service name kube-state-metrics' Helm release gets (see ./helm-charts.ts). */
 export const KUBE_STATE_METRICS_SERVICE = 'kube-state-metrics';
 
 /** The label the zone-balance rule (rules/kubernetes.yml) selects the platform's pods by. */

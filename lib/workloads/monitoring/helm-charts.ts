@@ -1,5 +1,5 @@
 import { PlatformConfig } from '../../config/schema';
-import { NODE_LOSS_TOLERATION, zoneAndHostSpread } from '../scheduling';
+import { NODE_LOSS_TOLERATIONS, zoneAndHostSpread } from '../scheduling';
 import { PORTS } from '../victoriametrics/chart';
 import { KUBE_STATE_METRICS_SERVICE } from './chart';
 
@@ -25,14 +25,6 @@ export interface HelmChartSpec {
   /** Values passed to the chart. */
   readonly values: Record<string, unknown>;
 }
-
-/** The tolerations every platform pod has (lib/workloads/scheduling.ts), in the wire form charts take. */
-const NODE_LOSS_TOLERATIONS = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'].map((key) => ({
-  key,
-  operator: 'Exists',
-  effect: 'NoExecute',
-  tolerationSeconds: NODE_LOSS_TOLERATION.toSeconds(),
-}));
 
 /** The Grafana.com dashboard "VictoriaMetrics - cluster" and the revision VictoriaMetrics' k8s-stack chart documents. */
 export const VM_CLUSTER_DASHBOARD = { gnetId: 11176, revision: 45 } as const;
