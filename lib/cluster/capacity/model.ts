@@ -1,4 +1,5 @@
 import type { PlatformConfig } from '../../config/schema';
+import { cpuMillis, memoryBytes } from '../../quantity';
 import { forPods, NodeShape, nodeShape } from './instance-types';
 
 /**
@@ -97,7 +98,7 @@ export function capacityOf(config: PlatformConfig): CapacityPlan {
             capacityTypes: c.karpenter.capacityTypes,
             instanceCategories: c.karpenter.instanceCategories,
             minInstanceGeneration: c.karpenter.minInstanceGeneration,
-            limits: { cpuMillis: Number(c.karpenter.limits.cpu) * 1000, memoryBytes: bytes(c.karpenter.limits.memory) },
+            limits: { cpuMillis: Number(c.karpenter.limits.cpu) * 1000, memoryBytes: memoryBytes(c.karpenter.limits.memory) },
           },
         ]
       : [];
@@ -144,7 +145,7 @@ export function platformPods(config: PlatformConfig): PodDemand[] {
   const vm = config.victoriametrics;
   const pods: PodDemand[] = [];
   const add = (group: string, count: number, cpu: string, memory: string) => {
-    for (let i = 0; i < count; i++) pods.push({ name: `${group}-${i}`, group, cpuMillis: millis(cpu), memoryBytes: bytes(memory) });
+    for (let i = 0; i < count; i++) pods.push({ name: `${group}-${i}`, group, cpuMillis: cpuMillis(cpu), memoryBytes: memoryBytes(memory) });
   };
   // Each shard is its own Deployment, so shards are not spread against each other.
   for (let i = 0; i < vm.vmstorage.shards; i++) add(`vmstorage-${i}`, 1, vm.vmstorage.resources.cpu, vm.vmstorage.resources.memory);
@@ -241,7 +242,7 @@ export function karpenterHeadroom(config: PlatformConfig): { cpu: HeadroomVerdic
   const cpuNeeded = Math.ceil((pods.reduce((s, p) => s + p.cpuMillis, 0) * factor) / 1000);
   const memNeededGi = Math.ceil((pods.reduce((s, p) => s + p.memoryBytes, 0) * factor) / 1024 ** 3);
   const cpuHave = Number(c.karpenter.limits.cpu);
-  const memHaveGi = bytes(c.karpenter.limits.memory) / 1024 ** 3;
+  const memHaveGi = memoryBytes(c.karpenter.limits.memory) / 1024 ** 3;
   const why = `the platform's requests x (1 + 1/${n}) for the lost AZ's nodes still counted, / ${KARPENTER_PACKING} packing`;
   return {
     cpu: cpuHave >= cpuNeeded ? { ok: true, message: '' } : { ok: false, message: `${cpuHave} vCPU cannot hold the platform after losing an AZ (${why}); set it to at least "${cpuNeeded}"` },
@@ -250,12 +251,3 @@ export function karpenterHeadroom(config: PlatformConfig): { cpu: HeadroomVerdic
   };
 }
 
-function millis(cpu: string): number {
-  return cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Math.round(Number(cpu) * 1000);
-}
-
-function bytes(memory: string): number {
-  const m = /^([0-9]+)(Mi|Gi|Ti)$/.exec(memory);
-  if (!m) throw new Error(`"${memory}" is not a memory quantity in Mi, Gi or Ti`);
-  return Number(m[1]) * { Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 }[m[2] as 'Mi' | 'Gi' | 'Ti'];
-}

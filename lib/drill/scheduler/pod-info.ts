@@ -3,7 +3,7 @@
  * terms, requests. Pods of one Deployment share the compiled form, which is what keeps a
  * 10,000-pod drill fast.
  */
-import { cpuMillis, memoryBytes } from '../model/quantity';
+import { cpuMillis, memoryBytes } from '../../quantity';
 import { compileNodeSelectorTerm, compileSelector, Labels, Selector } from '../model/selectors';
 import { Container, PodAffinityTerm, PodSpec, Toleration, TopologySpreadConstraint } from '../model/types';
 

@@ -12,7 +12,7 @@
  * - pod GC: pods on a deleted node are deleted.
  */
 import { CapacityModel, FixedCapacity, NodeTemplate, templateLabels } from '../capacity';
-import { cpuMillis, memoryBytes } from '../model/quantity';
+import { cpuMillis, memoryBytes } from '../../quantity';
 import { Labels } from '../model/selectors';
 import { LabelHostname, NodeObject, Taint, TaintNodeOutOfService, TaintNodeUnreachable } from '../model/types';
 import { CycleState, Framework } from '../scheduler/framework';

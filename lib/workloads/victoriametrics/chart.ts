@@ -2,6 +2,7 @@ import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PlatformConfig } from '../../config/schema';
+import { cpuMillis, memoryBytes } from '../../quantity';
 import { appLabels, clusterService, disruptionBudget, headlessService, selectorOf, vmProbes } from '../objects';
 import { HARDENED_CONTAINER, applyPlatformPodPolicy, preferZone } from '../scheduling';
 
@@ -78,7 +79,7 @@ export class VictoriaMetricsChart extends Chart {
         // ReadWriteOncePod would keep the replacement Pending behind the dead pod, exactly
         // like a StatefulSet.
         accessModes: [kplus.PersistentVolumeAccessMode.READ_WRITE_MANY],
-        storage: Size.gibibytes(gibibytes(vm.vmstorage.storageSize)),
+        storage: Size.gibibytes(memoryBytes(vm.vmstorage.storageSize) / 1024 ** 3),
       });
       const deployment = this.component({
         name: shard,
@@ -288,14 +289,9 @@ function autoscale(scope: Construct, target: kplus.Deployment, labels: Record<st
  * request and no CPU limit: throttling a database under load hurts more than it saves.
  */
 export function containerResources(r: { cpu: string; memory: string }): kplus.ContainerResources {
-  const cpu = r.cpu.endsWith('m') ? kplus.Cpu.millis(Number(r.cpu.slice(0, -1))) : kplus.Cpu.units(Number(r.cpu));
-  const [, n, unit] = /^([0-9]+)(Mi|Gi)$/.exec(r.memory)!;
-  const memory = unit === 'Gi' ? Size.gibibytes(Number(n)) : Size.mebibytes(Number(n));
+  const memory = Size.mebibytes(memoryBytes(r.memory) / 1024 ** 2);
+  const millis = cpuMillis(r.cpu);
+  const cpu = millis % 1000 === 0 ? kplus.Cpu.units(millis / 1000) : kplus.Cpu.millis(millis);
   return { cpu: { request: cpu }, memory: { request: memory, limit: memory } };
 }
 
-/** "100Gi" → 100, "1Ti" → 1024 (the schema admits only whole Gi or Ti). */
-function gibibytes(quantity: string): number {
-  const [, n, unit] = /^([0-9]+)(Gi|Ti)$/.exec(quantity)!;
-  return Number(n) * (unit === 'Ti' ? 1024 : 1);
-}

@@ -1,4 +1,4 @@
-/** Kubernetes resource quantities (k8s.io/apimachinery/pkg/api/resource), enough for cpu, memory and pods. */
+/** Kubernetes resource quantities (k8s.io/apimachinery/pkg/api/resource), enough for cpu, memory and pods: one parser for the config checks, the charts and the drill. */
 
 const SUFFIX: Record<string, number> = {
   '': 1,
