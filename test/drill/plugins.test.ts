@@ -205,6 +205,13 @@ describe('VolumeBinding and VolumeZone', () => {
     const pvc = { kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { storageClassName: 'gp3', volumeName: 'pv1' } };
     expect(why({ nodes, pod: withClaim('data'), storageClasses: [ebs], persistentVolumes: [pv], persistentVolumeClaims: [pvc] }).reasons.b).toBe('node(s) had no available volume zone');
   });
+  it('VolumeZone as upstream: a node with no topology labels passes; a beta-labelled volume matches the GA node label', () => {
+    const pv = { kind: 'PersistentVolume', metadata: { name: 'pv1', labels: { 'failure-domain.beta.kubernetes.io/zone': 'z1' } }, spec: { storageClassName: 'gp3' } };
+    const pvc = { kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { storageClassName: 'gp3', volumeName: 'pv1' } };
+    const r = why({ nodes: [...nodes, node('bare', undefined)], pod: withClaim('data'), storageClasses: [ebs], persistentVolumes: [pv], persistentVolumeClaims: [pvc] });
+    expect(r.feasible).toEqual(['a', 'bare']);
+    expect(r.reasons.b).toBe('node(s) had no available volume zone');
+  });
   it('WaitForFirstConsumer honours allowedTopologies; EFS has no zone; missing and unbound Immediate claims fail everywhere', () => {
     const limited = { ...ebs, allowedTopologies: [{ matchLabelExpressions: [{ key: ZONE, values: ['z1'] }] }] };
     const pvc = { kind: 'PersistentVolumeClaim', metadata: { name: 'data' }, spec: { storageClassName: 'gp3' } };

@@ -9,6 +9,7 @@ import { VolumeCatalog } from '../volumes';
 
 export const ErrReasonConflict = 'node(s) had no available volume zone';
 const TOPOLOGY_LABELS = [LabelZone, LabelZoneBeta, LabelRegion, LabelRegionBeta];
+const GA_LABEL: Record<string, string> = { [LabelZoneBeta]: LabelZone, [LabelRegionBeta]: LabelRegion };
 
 export const VolumeZone: Plugin = {
   name: 'VolumeZone',
@@ -29,8 +30,11 @@ export const VolumeZone: Plugin = {
   filter(cs, node) {
     const wants = cs.read<{ key: string; values: string[] }[]>('VolumeZone');
     if (!wants) return undefined;
+    // As upstream: a node with no topology label at all is not constrained.
+    if (!TOPOLOGY_LABELS.some((key) => node.labels[key] !== undefined)) return undefined;
     for (const w of wants) {
-      const have = node.labels[w.key];
+      // A PV's beta label also matches the node's GA label (translateToGALabel).
+      const have = node.labels[w.key] ?? node.labels[GA_LABEL[w.key] ?? w.key];
       if (have === undefined || !w.values.includes(have)) return unresolvable('VolumeZone', ErrReasonConflict);
     }
     return undefined;
