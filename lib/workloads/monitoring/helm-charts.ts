@@ -82,8 +82,9 @@ export function monitoringHelmCharts(config: PlatformConfig): Record<'kubeStateM
       namespace: ns,
       values: {
         // One replica: Grafana is not on the data path, and with the default SQLite each
-        // replica would hold its own sessions. In a lost AZ it is replaced within a minute
-        // (the 30 s toleration) with every dashboard and datasource provisioned again.
+        // replica would hold its own sessions. In a lost AZ it is replaced in about 2 minutes
+        // (node grace period, the 30 s toleration, start) with every dashboard and datasource
+        // provisioned again.
         replicas: 1,
         persistence: { enabled: false },
         testFramework: { enabled: false },
