@@ -63,6 +63,7 @@ export class Capacity extends Construct {
       this.karpenter = new Karpenter(this, 'Karpenter', {
         cluster,
         config,
+        nodePool: this.plan.nodePools[0],
         dependencies: [podIdentityAgent, ...Object.values(this.nodeGroups.byZone)],
       });
     }

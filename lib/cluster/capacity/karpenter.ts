@@ -11,7 +11,7 @@ import { acknowledgeManagedPolicies, acknowledgeRule } from '../../policy-checks
 import { zoneAndHostSpread } from '../../workloads/scheduling';
 import { podIdentityRole } from '../pod-identity';
 import { DISCOVERY_TAG, ec2NodeClassManifest, nodePoolManifest } from './karpenter-manifests';
-import { capacityOf } from './model';
+import { NodePoolPlan } from './model';
 
 /**
  * Karpenter 1.14.1, the newest v1 release: its compatibility matrix supports Kubernetes 1.33
@@ -28,6 +28,8 @@ const SERVICE_ACCOUNT = 'karpenter';
 export interface KarpenterProps {
   readonly cluster: eks.Cluster;
   readonly config: PlatformConfig;
+  /** The NodePool to create (from `capacityOf(config)`). */
+  readonly nodePool: NodePoolPlan;
   /** What the controller waits for: the system node groups it runs on and the Pod Identity agent. */
   readonly dependencies: Construct[];
 }
@@ -157,11 +159,10 @@ export class Karpenter extends Construct {
     });
     this.controller.node.addDependency(this.crds, association, ...props.dependencies);
 
-    const pool = capacityOf(config).nodePools[0];
     this.nodeClasses = cluster.addManifest(
       'KarpenterNodePool',
       ec2NodeClassManifest({ clusterName: name, roleName: this.nodeRole.roleName }),
-      nodePoolManifest(pool, capacity.karpenter),
+      nodePoolManifest(props.nodePool, capacity.karpenter),
     );
     // After the CRDs; after the controller too, so deleting the stack removes the NodePool
     // (and Karpenter's nodes) while Karpenter still runs to terminate them.
